@@ -130,6 +130,16 @@ class EventContractTest {
         assertThat(validBuilder().partitionKey("key_1").build().partitionKey()).isEqualTo("key_1");
     }
 
+    @Test
+    void theSubscribersDocumentationListsEveryType() throws IOException {
+        java.nio.file.Path docs = java.nio.file.Paths.get("..", "docs", "events.md");
+        String text = java.nio.file.Files.readString(docs);
+
+        assertThat(Arrays.stream(EventType.values()).map(EventType::type))
+                .allMatch(type -> text.contains("`" + type + "`"));
+        assertThat(Topics.ALL).allMatch(topic -> text.contains("`" + topic + "`"));
+    }
+
     static Stream<EventType> types() {
         return Arrays.stream(EventType.values());
     }

@@ -1,0 +1,14 @@
+#!/bin/sh
+# Runs once, when the dev PostgreSQL initialises its data directory: one database and one owner per service.
+# Names and passwords come from the services' Secrets (environment of the postgresql container).
+set -eu
+create() {
+  psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --dbname postgres \
+    -v role="$1" -v password="$2" -v db="$3" <<'SQL'
+CREATE ROLE :"role" LOGIN PASSWORD :'password';
+CREATE DATABASE :"db" OWNER :"role";
+SQL
+}
+create "$TOKEN_DB_USER" "$TOKEN_DB_PASSWORD" openclaw_token
+create "$KEYS_DB_USER" "$KEYS_DB_PASSWORD" openclaw_keys
+create "$AUDIT_DB_USER" "$AUDIT_DB_PASSWORD" openclaw_audit

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(value = KafkaResource.class, restrictToAnnotatedClass = false)
 @QuarkusTestResource(value = JwtResource.class, restrictToAnnotatedClass = false)
 @QuarkusTestResource(value = PostgresResource.class, restrictToAnnotatedClass = false)
+@QuarkusTestResource(value = DetectionStateResource.class, restrictToAnnotatedClass = false)
 class AuditServiceReadinessIT {
 
     @Test

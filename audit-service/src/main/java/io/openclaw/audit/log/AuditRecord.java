@@ -1,0 +1,49 @@
+package io.openclaw.audit.log;
+
+import java.time.Instant;
+
+/**
+ * One stored audit record: the event's envelope and data, where it came from, and its link in the hash
+ * chain of its Kafka topic partition.
+ */
+public record AuditRecord(
+        long seq,
+        String eventId,
+        String type,
+        String source,
+        Instant time,
+        String accountId,
+        String actor,
+        String subject,
+        String outcome,
+        String reason,
+        String sourceIp,
+        String userAgent,
+        String data,
+        String topic,
+        int partition,
+        long offset,
+        String chain,
+        long chainSeq,
+        String prevHash,
+        String hash) {
+
+    /** The chain of a topic partition: {@code openclaw.pairing.events/0}. */
+    public static String chainOf(String topic, int partition) {
+        return topic + "/" + partition;
+    }
+
+    /** This record with its link in the chain set and its hash computed. */
+    public AuditRecord link(long chainSeq, String prevHash) {
+        AuditRecord linked = new AuditRecord(
+                seq, eventId, type, source, time, accountId, actor, subject, outcome, reason, sourceIp, userAgent, data,
+                topic, partition, offset, chain, chainSeq, prevHash, null);
+        return linked.withHash(ChainHash.hash(linked));
+    }
+
+    AuditRecord withHash(String hash) {
+        return new AuditRecord(
+                seq, eventId, type, source, time, accountId, actor, subject, outcome, reason, sourceIp, userAgent, data,
+                topic, partition, offset, chain, chainSeq, prevHash, hash);
+    }
+}

@@ -1,0 +1,377 @@
+package io.openclaw.audit.log;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.openclaw.audit.log.IngestBatch.Incoming;
+import io.openclaw.audit.log.IngestBatch.RollupKey;
+import io.openclaw.events.CloudEvent;
+import io.openclaw.events.CloudEventJson;
+import io.openclaw.events.EventFields;
+import io.openclaw.events.EventType;
+import io.openclaw.events.Topics;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import javax.sql.DataSource;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Writes ingest batches to PostgreSQL in one transaction each: new records (chained), usage rollups, alerts,
+ * outbox rows for the SIEM copy, and the partition positions the batch reached. The position update is
+ * conditional on the position this writer last saw, so a writer that lost its partitions cannot commit.
+ *
+ * <p>Used by one thread at a time (the ingest loop).
+ */
+public final class AuditStore {
+
+    /** Position value of a partition that has no row yet. */
+    public static final long NO_POSITION = -1;
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
+
+    private final DataSource dataSource;
+    private final Map<String, AuditRecord> heads = new HashMap<>();
+
+    public AuditStore(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** Thrown when the stored position of a partition is not the one this writer expected. */
+    public static final class PositionConflict extends RuntimeException {
+        PositionConflict(TopicPartition partition) {
+            super("the stored position of " + partition + " moved: another writer owns it");
+        }
+    }
+
+    /** The stored positions of the partitions, {@link #NO_POSITION} for those without one. */
+    public Map<TopicPartition, Long> positions(Collection<TopicPartition> partitions) {
+        Map<TopicPartition, Long> result = new HashMap<>();
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(
+                        "SELECT next_offset FROM ingest_position WHERE topic = ? AND kafka_partition = ?")) {
+            for (TopicPartition tp : partitions) {
+                ps.setString(1, tp.topic());
+                ps.setInt(2, tp.partition());
+                try (ResultSet rs = ps.executeQuery()) {
+                    result.put(tp, rs.next() ? rs.getLong(1) : NO_POSITION);
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read ingest positions", e);
+        }
+        return result;
+    }
+
+    /** Forgets cached chain heads, e.g. after a failed batch or when partitions move. */
+    public void forgetChains() {
+        heads.clear();
+    }
+
+    /**
+     * Writes the batch and, on success, updates {@code positions} to where it got. Returns the records
+     * stored (duplicates of stored events are skipped).
+     */
+    public List<AuditRecord> write(IngestBatch batch, Map<TopicPartition, Long> positions, IngestFaults faults)
+            throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                List<AuditRecord> stored = insertRecords(c, batch.records);
+                upsertRollups(c, batch.rollups);
+                insertAlerts(c, batch.records, stored);
+                insertOutbox(c, stored);
+                advancePositions(c, batch.nextOffsets, positions);
+                faults.beforeCommit();
+                c.commit();
+                for (AuditRecord r : stored) {
+                    heads.put(r.chain(), r);
+                }
+                positions.putAll(batch.nextOffsets);
+                return stored;
+            } catch (SQLException | RuntimeException | Error e) {
+                heads.clear();
+                try {
+                    c.rollback();
+                } catch (SQLException rollback) {
+                    e.addSuppressed(rollback);
+                }
+                throw e;
+            }
+        }
+    }
+
+    private List<AuditRecord> insertRecords(Connection c, List<Incoming> incoming) throws SQLException {
+        if (incoming.isEmpty()) {
+            return List.of();
+        }
+        Set<String> existing = new HashSet<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT event_id FROM audit_record WHERE event_id = ANY(?)")) {
+            ps.setArray(
+                    1,
+                    c.createArrayOf(
+                            "text", incoming.stream().map(i -> i.event().id()).toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    existing.add(rs.getString(1));
+                }
+            }
+        }
+        Map<String, AuditRecord> tails = new HashMap<>();
+        List<AuditRecord> stored = new ArrayList<>();
+        Set<String> seen = new HashSet<>(existing);
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO audit_record (event_id, event_type, source, event_time, account_id, actor, subject, "
+                        + "outcome, reason, source_ip, user_agent, data, topic, kafka_partition, kafka_offset, "
+                        + "chain, chain_seq, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
+            for (Incoming in : incoming) {
+                if (!seen.add(in.event().id())) {
+                    continue;
+                }
+                String chain = AuditRecord.chainOf(in.topic(), in.partition());
+                AuditRecord previous = tails.containsKey(chain) ? tails.get(chain) : head(c, chain);
+                AuditRecord record = toRecord(in)
+                        .link(
+                                previous == null ? 1 : previous.chainSeq() + 1,
+                                previous == null ? ChainHash.GENESIS : previous.hash());
+                tails.put(chain, record);
+                stored.add(record);
+                bind(ps, record);
+                ps.addBatch();
+            }
+            if (!stored.isEmpty()) {
+                ps.executeBatch();
+            }
+        }
+        return stored;
+    }
+
+    private AuditRecord head(Connection c, String chain) throws SQLException {
+        if (heads.containsKey(chain)) {
+            return heads.get(chain);
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT chain_seq, hash FROM audit_record WHERE chain = ? ORDER BY chain_seq DESC LIMIT 1")) {
+            ps.setString(1, chain);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return null;
+                }
+                AuditRecord head = new AuditRecord(
+                        0,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        0,
+                        0,
+                        chain,
+                        rs.getLong(1),
+                        null,
+                        rs.getString(2));
+                heads.put(chain, head);
+                return head;
+            }
+        }
+    }
+
+    static AuditRecord toRecord(Incoming in) {
+        CloudEvent e = in.event();
+        String subject = e.string(EventFields.SUBJECT) != null ? e.string(EventFields.SUBJECT) : e.subject();
+        return new AuditRecord(
+                0,
+                e.id(),
+                e.type(),
+                e.source(),
+                e.time().truncatedTo(ChronoUnit.MICROS),
+                e.accountId(),
+                e.actor(),
+                subject,
+                e.string(EventFields.OUTCOME) == null ? "unknown" : e.string(EventFields.OUTCOME),
+                e.reason(),
+                e.sourceIp(),
+                e.userAgent(),
+                ChainHash.canonicalData(e.data()),
+                in.topic(),
+                in.partition(),
+                in.offset(),
+                AuditRecord.chainOf(in.topic(), in.partition()),
+                0,
+                null,
+                null);
+    }
+
+    private static void bind(PreparedStatement ps, AuditRecord r) throws SQLException {
+        ps.setString(1, r.eventId());
+        ps.setString(2, r.type());
+        ps.setString(3, r.source());
+        ps.setObject(4, OffsetDateTime.ofInstant(r.time(), ZoneOffset.UTC));
+        ps.setString(5, r.accountId());
+        ps.setString(6, r.actor());
+        ps.setString(7, r.subject());
+        ps.setString(8, r.outcome());
+        ps.setString(9, r.reason());
+        ps.setString(10, r.sourceIp());
+        ps.setString(11, r.userAgent());
+        ps.setString(12, r.data());
+        ps.setString(13, r.topic());
+        ps.setInt(14, r.partition());
+        ps.setLong(15, r.offset());
+        ps.setString(16, r.chain());
+        ps.setLong(17, r.chainSeq());
+        ps.setString(18, r.prevHash());
+        ps.setString(19, r.hash());
+    }
+
+    private static void upsertRollups(Connection c, Map<RollupKey, Long> rollups) throws SQLException {
+        if (rollups.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps =
+                c.prepareStatement("INSERT INTO key_usage_rollup (key_id, minute, outcome, network, account_id, count) "
+                        + "VALUES (?,?,?,?,?,?) ON CONFLICT (key_id, minute, outcome, network) "
+                        + "DO UPDATE SET count = key_usage_rollup.count + EXCLUDED.count")) {
+            for (Map.Entry<RollupKey, Long> e : rollups.entrySet()) {
+                RollupKey k = e.getKey();
+                ps.setString(1, k.keyId());
+                ps.setObject(2, OffsetDateTime.ofInstant(k.minute(), ZoneOffset.UTC));
+                ps.setString(3, k.outcome());
+                ps.setString(4, k.network());
+                ps.setString(5, k.accountId());
+                ps.setLong(6, e.getValue());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    private static void insertAlerts(Connection c, List<Incoming> incoming, List<AuditRecord> stored)
+            throws SQLException {
+        Set<String> storedIds = new HashSet<>();
+        stored.forEach(r -> storedIds.add(r.eventId()));
+        List<CloudEvent> raised = incoming.stream()
+                .map(Incoming::event)
+                .filter(e -> EventType.ALERT_RAISED.type().equals(e.type()) && storedIds.contains(e.id()))
+                .toList();
+        if (raised.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO alert (id, event_id, account_id, rule, severity, subject, summary, evidence, raised_at) "
+                        + "VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT (id) DO NOTHING")) {
+            for (CloudEvent e : raised) {
+                ps.setString(1, e.string(EventFields.ALERT_ID));
+                ps.setString(2, e.id());
+                ps.setString(3, e.accountId());
+                ps.setString(4, e.string(EventFields.RULE));
+                ps.setString(5, e.string(EventFields.SEVERITY));
+                ps.setString(6, e.string(EventFields.SUBJECT));
+                ps.setString(7, e.string("summary"));
+                ps.setString(8, ChainHash.canonicalData(Map.of("ids", e.strings(EventFields.EVIDENCE))));
+                ps.setObject(9, OffsetDateTime.ofInstant(e.time(), ZoneOffset.UTC));
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    private static void insertOutbox(Connection c, List<AuditRecord> stored) throws SQLException {
+        if (stored.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps =
+                c.prepareStatement("INSERT INTO outbox (topic, event_key, event_json) VALUES (?,?,?)")) {
+            for (AuditRecord r : stored) {
+                CloudEvent recorded = OcsfMapping.recorded(r, parseData(r.data()));
+                ps.setString(1, Topics.AUDIT_LOG);
+                ps.setString(2, recorded.partitionKey());
+                ps.setString(3, CloudEventJson.toJson(recorded));
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    private static void advancePositions(
+            Connection c, Map<TopicPartition, Long> next, Map<TopicPartition, Long> expected) throws SQLException {
+        try (PreparedStatement insert = c.prepareStatement(
+                        "INSERT INTO ingest_position (topic, kafka_partition, next_offset) VALUES (?,?,?) "
+                                + "ON CONFLICT DO NOTHING");
+                PreparedStatement update = c.prepareStatement("UPDATE ingest_position SET next_offset = ? "
+                        + "WHERE topic = ? AND kafka_partition = ? AND next_offset = ?")) {
+            for (Map.Entry<TopicPartition, Long> e : next.entrySet()) {
+                TopicPartition tp = e.getKey();
+                long was = expected.getOrDefault(tp, NO_POSITION);
+                int changed;
+                if (was == NO_POSITION) {
+                    insert.setString(1, tp.topic());
+                    insert.setInt(2, tp.partition());
+                    insert.setLong(3, e.getValue());
+                    changed = insert.executeUpdate();
+                } else {
+                    update.setLong(1, e.getValue());
+                    update.setString(2, tp.topic());
+                    update.setInt(3, tp.partition());
+                    update.setLong(4, was);
+                    changed = update.executeUpdate();
+                }
+                if (changed != 1) {
+                    throw new PositionConflict(tp);
+                }
+            }
+        }
+    }
+
+    public static Map<String, Object> parseData(String json) {
+        try {
+            return MAPPER.readValue(json, MAP);
+        } catch (Exception e) {
+            throw new IllegalStateException("stored data is not JSON", e);
+        }
+    }
+
+    /** Reads a stored row. */
+    public static AuditRecord read(ResultSet rs) throws SQLException {
+        return new AuditRecord(
+                rs.getLong("seq"),
+                rs.getString("event_id"),
+                rs.getString("event_type"),
+                rs.getString("source"),
+                rs.getObject("event_time", OffsetDateTime.class).toInstant(),
+                rs.getString("account_id"),
+                rs.getString("actor"),
+                rs.getString("subject"),
+                rs.getString("outcome"),
+                rs.getString("reason"),
+                rs.getString("source_ip"),
+                rs.getString("user_agent"),
+                rs.getString("data"),
+                rs.getString("topic"),
+                rs.getInt("kafka_partition"),
+                rs.getLong("kafka_offset"),
+                rs.getString("chain"),
+                rs.getLong("chain_seq"),
+                rs.getString("prev_hash"),
+                rs.getString("hash"));
+    }
+}

@@ -1,0 +1,79 @@
+package io.openclaw.audit.log;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.openclaw.events.Topics;
+import io.quarkus.logging.Log;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+
+/**
+ * Sends records the audit log cannot store to {@code openclaw.audit.dead-letter}, with why and where they
+ * came from in {@code dlq_*} headers, and counts them in {@code openclaw.audit.dead_letters}. A record whose
+ * data looks like it carries a secret is forwarded without its value.
+ */
+public final class DeadLetters {
+
+    private final Producer<String, byte[]> producer;
+    private final MeterRegistry registry;
+    private final List<Future<RecordMetadata>> pending = new ArrayList<>();
+
+    public DeadLetters(Producer<String, byte[]> producer, MeterRegistry registry) {
+        this.producer = producer;
+        this.registry = registry;
+    }
+
+    public void send(ConsumerRecord<String, byte[]> record, String reason, String detail) {
+        RecordHeaders headers = new RecordHeaders();
+        record.headers().forEach(h -> headers.add(h.key(), h.value()));
+        headers.add("dlq_reason", bytes(reason));
+        headers.add("dlq_detail", bytes(detail == null ? "" : truncate(detail)));
+        headers.add("dlq_topic", bytes(record.topic()));
+        headers.add("dlq_partition", bytes(String.valueOf(record.partition())));
+        headers.add("dlq_offset", bytes(String.valueOf(record.offset())));
+        byte[] value = "secret_suspected".equals(reason) ? null : record.value();
+        pending.add(producer.send(new ProducerRecord<>(Topics.AUDIT_DEAD_LETTER, null, record.key(), value, headers)));
+        Counter.builder("openclaw.audit.dead_letters")
+                .description("Events sent to the dead-letter topic, by reason")
+                .tag("reason", reason)
+                .register(registry)
+                .increment();
+        Log.warnf("dead-lettered %s/%d@%d: %s", record.topic(), record.partition(), record.offset(), reason);
+    }
+
+    /** Waits until every dead letter sent so far is acknowledged by the broker. */
+    public void flush() {
+        if (pending.isEmpty()) {
+            return;
+        }
+        producer.flush();
+        try {
+            for (Future<RecordMetadata> f : pending) {
+                f.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while sending dead letters", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("dead letters were not acknowledged", e.getCause());
+        } finally {
+            pending.clear();
+        }
+    }
+
+    private static String truncate(String s) {
+        return s.length() > 500 ? s.substring(0, 500) : s;
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}

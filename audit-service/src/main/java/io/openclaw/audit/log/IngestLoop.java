@@ -1,0 +1,117 @@
+package io.openclaw.audit.log;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.openclaw.audit.config.AuditConfig;
+import io.openclaw.audit.outbox.OutboxRelay;
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.HashMap;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/** Runs the audit log writer ({@link AuditIngestor}) on its own thread while the application runs. */
+@ApplicationScoped
+public class IngestLoop {
+
+    private final AuditConfig config;
+    private final DataSource dataSource;
+    private final MeterRegistry registry;
+    private final OutboxRelay relay;
+    private final String bootstrapServers;
+    private AuditIngestor ingestor;
+    private Thread thread;
+    private KafkaProducer<String, byte[]> deadLetterProducer;
+
+    public IngestLoop(
+            AuditConfig config,
+            DataSource dataSource,
+            MeterRegistry registry,
+            OutboxRelay relay,
+            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+        this.config = config;
+        this.dataSource = dataSource;
+        this.registry = registry;
+        this.relay = relay;
+        this.bootstrapServers = bootstrapServers;
+    }
+
+    void start(@Observes StartupEvent start) {
+        if (!config.ingest().enabled()) {
+            Log.info("audit log writer disabled");
+            return;
+        }
+        deadLetterProducer = new KafkaProducer<>(
+                producerConfig(bootstrapServers), new StringSerializer(), new ByteArraySerializer());
+        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
+                consumerConfig(
+                        bootstrapServers,
+                        config.ingest().groupId(),
+                        config.ingest().maxBatch()),
+                new StringDeserializer(),
+                new ByteArrayDeserializer());
+        ingestor = new AuditIngestor(
+                consumer,
+                new AuditIngestor.Settings(
+                        config.ingest().topics(),
+                        config.ingest().pollTimeout(),
+                        config.ingest().retryBackoff()),
+                new AuditStore(dataSource),
+                new EventCheck(),
+                new DeadLetters(deadLetterProducer, registry),
+                IngestFaults.NONE,
+                stored -> {
+                    registry.counter("openclaw.audit.records.stored").increment(stored.size());
+                    relay.wake();
+                });
+        thread = new Thread(ingestor, "audit-log-writer");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    void stop(@Observes ShutdownEvent stop) {
+        if (ingestor != null) {
+            ingestor.stop();
+            try {
+                thread.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            deadLetterProducer.close();
+        }
+    }
+
+    /** Consumer settings of the writer: manual commits, committed reads only, bounded batches. */
+    public static Map<String, Object> consumerConfig(String bootstrapServers, String groupId, int maxBatch) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, maxBatch);
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "audit-log-writer");
+        return props;
+    }
+
+    /** Producer settings: every send acknowledged by all in-sync replicas, idempotent. */
+    public static Map<String, Object> producerConfig(String bootstrapServers) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        return props;
+    }
+}

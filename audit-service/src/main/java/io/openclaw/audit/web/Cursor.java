@@ -1,0 +1,58 @@
+package io.openclaw.audit.web;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+
+/** Opaque keyset cursors: the last row's sequence number, base64url encoded. */
+public final class Cursor {
+
+    private Cursor() {}
+
+    public static String encode(long seq) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(("s:" + seq).getBytes(StandardCharsets.UTF_8));
+    }
+
+    public static Long decode(String cursor) {
+        if (cursor == null || cursor.isBlank()) {
+            return null;
+        }
+        try {
+            String text = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+            if (!text.startsWith("s:")) {
+                throw new IllegalArgumentException();
+            }
+            return Long.parseLong(text.substring(2));
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.badRequest("invalid_cursor", "cursor is not one this API returned");
+        }
+    }
+
+    /** Parses an RFC 3339 timestamp query parameter. */
+    public static java.time.Instant instant(String name, String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return java.time.OffsetDateTime.parse(value).toInstant();
+        } catch (java.time.format.DateTimeParseException e) {
+            throw ProblemException.badRequest("invalid_parameter", name + " must be an RFC 3339 timestamp");
+        }
+    }
+
+    /** Checks a page size parameter. */
+    public static int limit(String text, int defaultLimit, int maxLimit) {
+        if (text == null || text.isBlank()) {
+            return defaultLimit;
+        }
+        int limit;
+        try {
+            limit = Integer.parseInt(text.trim());
+        } catch (NumberFormatException e) {
+            limit = -1;
+        }
+        if (limit < 1 || limit > maxLimit) {
+            throw ProblemException.badRequest("invalid_parameter", "limit must be between 1 and " + maxLimit);
+        }
+        return limit;
+    }
+}

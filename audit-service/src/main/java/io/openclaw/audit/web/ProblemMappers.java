@@ -1,0 +1,65 @@
+package io.openclaw.audit.web;
+
+import io.quarkus.logging.Log;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/** Turns errors into RFC 9457 problem+json with a stable {@code code}; never a stack trace. */
+public class ProblemMappers {
+
+    public static final String PROBLEM_JSON = "application/problem+json";
+
+    public static Response problem(int status, String code, String detail) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("type", "about:blank");
+        body.put(
+                "title",
+                Response.Status.fromStatusCode(status) == null
+                        ? "Error"
+                        : Response.Status.fromStatusCode(status).getReasonPhrase());
+        body.put("status", status);
+        body.put("code", code);
+        body.put("detail", detail);
+        return Response.status(status).type(PROBLEM_JSON).entity(body).build();
+    }
+
+    @ServerExceptionMapper
+    public Response problem(ProblemException e) {
+        return problem(e.status(), e.code(), e.getMessage());
+    }
+
+    @ServerExceptionMapper
+    public Response notFound(NotFoundException e) {
+        return problem(404, "not_found", "no such resource");
+    }
+
+    @ServerExceptionMapper
+    public Response webApplication(WebApplicationException e) {
+        int status = e.getResponse().getStatus();
+        if (status == 401 || status == 403) {
+            return e.getResponse();
+        }
+        String code =
+                switch (status) {
+                    case 413 -> "payload_too_large";
+                    case 415 -> "unsupported_media_type";
+                    case 405 -> "method_not_allowed";
+                    case 406 -> "not_acceptable";
+                    default -> status >= 500 ? "internal_error" : "bad_request";
+                };
+        return problem(status, code, status >= 500 ? "the request could not be handled" : e.getMessage());
+    }
+
+    @ServerExceptionMapper
+    public Response unexpected(RuntimeException e) {
+        if (e instanceof WebApplicationException w) {
+            return webApplication(w);
+        }
+        Log.errorf("request failed: %s", e.toString());
+        return problem(500, "internal_error", "the request could not be handled");
+    }
+}

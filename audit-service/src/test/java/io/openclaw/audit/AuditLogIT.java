@@ -1,0 +1,366 @@
+package io.openclaw.audit;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.nullValue;
+
+import io.openclaw.events.CloudEvent;
+import io.openclaw.events.EventType;
+import io.openclaw.events.KafkaCloudEvents;
+import io.openclaw.events.Outcome;
+import io.openclaw.events.Topics;
+import io.openclaw.testing.EventTap;
+import io.openclaw.testing.JwtResource;
+import io.openclaw.testing.KafkaResource;
+import io.openclaw.testing.PostgresResource;
+import io.openclaw.testing.TestJwt;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import javax.sql.DataSource;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@QuarkusTestResource(value = KafkaResource.class, restrictToAnnotatedClass = false)
+@QuarkusTestResource(value = JwtResource.class, restrictToAnnotatedClass = false)
+@QuarkusTestResource(value = PostgresResource.class, restrictToAnnotatedClass = false)
+@QuarkusTestResource(value = DetectionStateResource.class, restrictToAnnotatedClass = false)
+class AuditLogIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @Inject
+    DataSource dataSource;
+
+    @Test
+    void anEventDeliveredTwiceIsStoredOnce() throws Exception {
+        String account = TestEvents.account();
+        CloudEvent event = TestEvents.codeIssued(account, "key_owner1", Instant.now());
+        TestEvents.publish(event, event);
+        CloudEvent marker = TestEvents.codeIssued(account, "key_owner1", Instant.now());
+        TestEvents.publish(marker);
+
+        await().atMost(WAIT)
+                .until(() -> count("SELECT count(*) FROM audit_record WHERE event_id = ?", marker.id()) == 1);
+        assertThat(count("SELECT count(*) FROM audit_record WHERE event_id = ?", event.id()))
+                .isEqualTo(1);
+        given().auth()
+                .oauth2(TestJwt.token(account, "audit:read").sign())
+                .when()
+                .get("/v1/audit/events")
+                .then()
+                .statusCode(200)
+                .body("items.size()", equalTo(2));
+    }
+
+    @Test
+    void everyStoredRecordIsRepublishedAsAChainedOcsfRecord() {
+        String account = TestEvents.account();
+        CloudEvent event = TestEvents.keyRejected(account, "key_r1", "IP_NOT_ALLOWED", "198.51.100.9", Instant.now());
+        try (EventTap tap = EventTap.open(Topics.AUDIT_LOG)) {
+            TestEvents.publish(event);
+            CloudEvent recorded = tap.await(e -> event.id().equals(e.string("event_id")), WAIT);
+            assertThat(recorded.type()).isEqualTo(EventType.AUDIT_RECORDED.type());
+            assertThat(recorded.accountId()).isEqualTo(account);
+            assertThat(recorded.number("class_uid")).isEqualTo(3002L);
+            assertThat(recorded.string("activity")).isEqualTo("rejected");
+            assertThat(recorded.string("status")).isEqualTo("Failure");
+            assertThat(recorded.data().get("src_endpoint")).isEqualTo(Map.of("ip", "198.51.100.9"));
+            assertThat(recorded.string("hash")).hasSize(64).isNotEqualTo(recorded.string("prev_hash"));
+            assertThat(recorded.string("chain")).startsWith(Topics.KEY_EVENTS + "/");
+        }
+    }
+
+    @Test
+    void successfulKeyUseIsRolledUpPerMinuteWhileRejectionsAreKeptOneByOne() throws Exception {
+        String account = TestEvents.account();
+        String keyId = TestEvents.id("key_");
+        Instant minute = Instant.now().truncatedTo(ChronoUnit.MINUTES);
+        List<CloudEvent> uses = new ArrayList<>();
+        for (int i = 0; i < 25; i++) {
+            uses.add(TestEvents.keyUsed(
+                    account, keyId, "198.51.100." + (i % 3), Outcome.SUCCESS, minute.plusSeconds(i)));
+        }
+        CloudEvent refused =
+                TestEvents.keyUsed(account, keyId, "198.51.100.7", Outcome.FAILURE, minute.plusSeconds(30));
+        uses.add(refused);
+        TestEvents.publish(uses);
+
+        await().atMost(WAIT)
+                .until(() -> count("SELECT count(*) FROM audit_record WHERE event_id = ?", refused.id()) == 1);
+        await().atMost(WAIT)
+                .until(() ->
+                        count("SELECT coalesce(sum(count), 0) FROM key_usage_rollup WHERE key_id = ?", keyId) == 25);
+        assertThat(count("SELECT count(*) FROM key_usage_rollup WHERE key_id = ?", keyId))
+                .as("one row per minute, outcome and network")
+                .isEqualTo(1);
+        assertThat(count("SELECT count(*) FROM audit_record WHERE subject = ?", keyId))
+                .as("only the rejection is stored individually")
+                .isEqualTo(1);
+    }
+
+    @Test
+    void malformedAndUnknownEventsAreDeadLetteredAndTheWriterKeepsGoing() throws Exception {
+        String account = TestEvents.account();
+        CloudEvent unknown = new CloudEvent(
+                java.util.UUID.randomUUID().toString(),
+                "/somewhere",
+                "io.openclaw.nothing.happened",
+                Instant.now(),
+                "x",
+                account,
+                Map.of("account_id", account, "actor", "a", "subject", "x", "outcome", "success"));
+        CloudEvent invalid = new CloudEvent(
+                java.util.UUID.randomUUID().toString(),
+                "/key-rotation-service",
+                EventType.KEY_CREATED.type(),
+                Instant.now(),
+                "key_1",
+                account,
+                Map.of("account_id", account, "actor", "a", "subject", "key_1", "outcome", "maybe"));
+        CloudEvent good = TestEvents.codeIssued(account, "key_owner2", Instant.now());
+        try (EventTap deadLetters = EventTap.open(Topics.AUDIT_DEAD_LETTER)) {
+            TestEvents.send(new ProducerRecord<>(
+                    Topics.PAIRING_EVENTS,
+                    null,
+                    account,
+                    "not json at all".getBytes(StandardCharsets.UTF_8),
+                    new RecordHeaders()));
+            TestEvents.send(KafkaCloudEvents.toRecord(Topics.PAIRING_EVENTS, unknown));
+            TestEvents.send(KafkaCloudEvents.toRecord(Topics.KEY_EVENTS, invalid));
+            TestEvents.publish(good);
+
+            await().atMost(WAIT)
+                    .until(() -> count("SELECT count(*) FROM audit_record WHERE event_id = ?", good.id()) == 1);
+            await().atMost(WAIT).until(() -> deadLetters.records().size() >= 3);
+            List<String> reasons = deadLetters.records().stream()
+                    .map(r -> new String(r.headers().lastHeader("dlq_reason").value(), StandardCharsets.UTF_8))
+                    .toList();
+            assertThat(reasons).contains("malformed", "unknown_type", "schema_violation");
+        }
+        assertThat(count("SELECT count(*) FROM audit_record WHERE event_id IN (?, ?)", unknown.id(), invalid.id()))
+                .isZero();
+        String metrics =
+                given().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertThat(metrics).contains("openclaw_audit_dead_letters_total{reason=\"malformed\"");
+        assertThat(metrics).contains("openclaw_audit_dead_letters_total{reason=\"unknown_type\"");
+    }
+
+    @Test
+    void anEditedRowFailsTheIntegrityCheckAtThatLink() throws Exception {
+        String account = TestEvents.account();
+        List<CloudEvent> events = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            events.add(TestEvents.codeIssued(account, "key_owner3", Instant.now()));
+        }
+        TestEvents.publish(events);
+        CloudEvent victim = events.get(2);
+        await().atMost(WAIT).until(() -> count("SELECT count(*) FROM audit_record WHERE account_id = ?", account) == 5);
+        String admin = TestJwt.platformAdmin().sign();
+        given().auth()
+                .oauth2(admin)
+                .get("/v1/audit/integrity")
+                .then()
+                .statusCode(200)
+                .body("status", equalTo("intact"));
+
+        String chain;
+        long sequence;
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps =
+                        c.prepareStatement("SELECT chain, chain_seq FROM audit_record WHERE event_id = ?")) {
+            ps.setString(1, victim.id());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                chain = rs.getString(1);
+                sequence = rs.getLong(2);
+            }
+        }
+        update("UPDATE audit_record SET actor = 'key_someone_else' WHERE event_id = ?", victim.id());
+        try {
+            given().auth()
+                    .oauth2(admin)
+                    .queryParam("chain", chain)
+                    .get("/v1/audit/integrity")
+                    .then()
+                    .statusCode(200)
+                    .body("status", equalTo("broken"))
+                    .body("first_broken.chain", equalTo(chain))
+                    .body("first_broken.sequence", equalTo((int) sequence))
+                    .body("first_broken.event_id", equalTo(victim.id()))
+                    .body("first_broken.problem", equalTo("hash_mismatch"));
+            given().auth()
+                    .oauth2(TestJwt.token(TestEvents.account(), "audit:read").sign())
+                    .queryParam("chain", chain)
+                    .get("/v1/audit/integrity")
+                    .then()
+                    .statusCode(200)
+                    .body("status", equalTo("broken"))
+                    .body("first_broken.event_id", nullValue());
+        } finally {
+            update("UPDATE audit_record SET actor = 'key_owner3' WHERE event_id = ?", victim.id());
+        }
+        given().auth()
+                .oauth2(admin)
+                .queryParam("chain", chain)
+                .get("/v1/audit/integrity")
+                .then()
+                .body("status", equalTo("intact"));
+    }
+
+    @Test
+    void accountsSeeOnlyTheirOwnEventsAndAPlatformAdminSeesAll() {
+        String mine = TestEvents.account();
+        String theirs = TestEvents.account();
+        CloudEvent a = TestEvents.codeIssued(mine, "key_a", Instant.now());
+        CloudEvent b = TestEvents.codeIssued(theirs, "key_b", Instant.now());
+        TestEvents.publish(a, b);
+        await().atMost(WAIT)
+                .until(() -> count("SELECT count(*) FROM audit_record WHERE event_id IN (?, ?)", a.id(), b.id()) == 2);
+
+        JsonPath page = given().auth()
+                .oauth2(TestJwt.token(mine, "audit:read").sign())
+                .get("/v1/audit/events")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
+        assertThat(page.getList("items.id", String.class)).containsExactly(a.id());
+        assertThat(page.getList("items.account_id", String.class)).containsOnly(mine);
+
+        given().auth()
+                .oauth2(TestJwt.token(mine, "audit:read").sign())
+                .queryParam("account_id", theirs)
+                .get("/v1/audit/events")
+                .then()
+                .statusCode(200)
+                .body("items.id", org.hamcrest.Matchers.not(org.hamcrest.Matchers.hasItem(b.id())));
+
+        given().auth()
+                .oauth2(TestJwt.platformAdmin().sign())
+                .queryParam("account_id", theirs)
+                .get("/v1/audit/events")
+                .then()
+                .statusCode(200)
+                .body("items.id", org.hamcrest.Matchers.contains(b.id()));
+    }
+
+    @Test
+    void keysetPagesWalkEveryMatchingEventOnceNewestFirst() {
+        String account = TestEvents.account();
+        Instant start = Instant.now().minusSeconds(60).truncatedTo(ChronoUnit.SECONDS);
+        List<CloudEvent> events = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            events.add(TestEvents.pairingRejected("192.0.2." + i, account, "invalid_format", start.plusSeconds(i)));
+        }
+        events.add(TestEvents.codeIssued(account, "key_pager", start.plusSeconds(8)));
+        TestEvents.publish(events);
+        await().atMost(WAIT).until(() -> count("SELECT count(*) FROM audit_record WHERE account_id = ?", account) == 8);
+
+        String token = TestJwt.token(account, "audit:read").sign();
+        Set<String> seen = new HashSet<>();
+        String cursor = null;
+        int pages = 0;
+        do {
+            var request = given().auth()
+                    .oauth2(token)
+                    .queryParam("type", EventType.PAIRING_CODE_REJECTED.type())
+                    .queryParam("outcome", "failure")
+                    .queryParam("since", start.toString())
+                    .queryParam("limit", 3);
+            if (cursor != null) {
+                request.queryParam("cursor", cursor);
+            }
+            JsonPath page = request.get("/v1/audit/events")
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .jsonPath();
+            List<String> ids = page.getList("items.id", String.class);
+            assertThat(ids).hasSizeLessThanOrEqualTo(3).allMatch(seen::add);
+            cursor = page.getString("next_cursor");
+            pages++;
+        } while (cursor != null);
+        assertThat(pages).isEqualTo(3);
+        assertThat(seen)
+                .containsExactlyInAnyOrderElementsOf(
+                        events.subList(0, 7).stream().map(CloudEvent::id).toList());
+
+        given().auth()
+                .oauth2(token)
+                .queryParam("actor", "key_pager")
+                .get("/v1/audit/events")
+                .then()
+                .body("items.id", org.hamcrest.Matchers.contains(events.get(7).id()));
+    }
+
+    @Test
+    void badQueriesAreAnsweredWithProblemDetails() {
+        String token = TestJwt.token(TestEvents.account(), "audit:read").sign();
+        for (Map.Entry<String, String> bad : Map.of(
+                        "since", "yesterday",
+                        "limit", "0",
+                        "outcome", "maybe",
+                        "cursor", "!!!")
+                .entrySet()) {
+            given().auth()
+                    .oauth2(token)
+                    .queryParam(bad.getKey(), bad.getValue())
+                    .get("/v1/audit/events")
+                    .then()
+                    .statusCode(400)
+                    .contentType("application/problem+json")
+                    .body("code", org.hamcrest.Matchers.anyOf(equalTo("invalid_parameter"), equalTo("invalid_cursor")));
+        }
+        given().auth()
+                .oauth2(token)
+                .queryParam("limit", "many")
+                .get("/v1/audit/events")
+                .then()
+                .statusCode(400);
+        given().get("/v1/audit/events").then().statusCode(401);
+        given().auth()
+                .oauth2(TestJwt.token(TestEvents.account(), "pairing:issue").sign())
+                .get("/v1/audit/events")
+                .then()
+                .statusCode(403);
+    }
+
+    private long count(String sql, String... params) throws Exception {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setString(i + 1, params[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    private void update(String sql, String param) throws Exception {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, param);
+            assertThat(ps.executeUpdate()).isEqualTo(1);
+        }
+    }
+}

@@ -3,9 +3,21 @@
 # Idempotent: existing Secrets are left alone, so re-running never rotates a value under a running database.
 # Usage: deploy/k8s/overlays/dev/create-dev-secrets.sh [namespace]   (default: openclaw)
 set -eu
+command -v openssl >/dev/null && command -v python3 >/dev/null || { echo 'needs openssl and python3' >&2; exit 1; }
 NS="${1:-openclaw}"
 
 random() { openssl rand -base64 32 | tr -d '\n'; }
+# The bootstrap admin key is an API key like any other: ock_live_ + 32 base62 + a 6-symbol base62 CRC32.
+admin_key() {
+  python3 -c 'import secrets, zlib
+a = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+body = "ock_live_" + "".join(secrets.choice(a) for _ in range(32))
+crc, digits = zlib.crc32(body.encode()) & 0xFFFFFFFF, ""
+while crc:
+    crc, d = divmod(crc, 62)
+    digits = a[d] + digits
+print(body + digits.rjust(6, "0"), end="")'
+}
 password() { openssl rand -hex 24; }
 
 kubectl get namespace "$NS" >/dev/null 2>&1 || kubectl create namespace "$NS"
@@ -42,7 +54,7 @@ create token-service-secrets \
   --from-literal=redis-hosts="redis://:${REDIS_PASSWORD}@redis:6379/1"
 # shellcheck disable=SC2046
 create key-rotation-service-secrets \
-  --from-literal=bootstrap-admin-key="$(openssl rand -hex 32)" \
+  --from-literal=bootstrap-admin-key="$(admin_key)" \
   $(db key_rotation_service openclaw_keys) --from-literal=db-password="$(password)" \
   --from-literal=redis-hosts="redis://:${REDIS_PASSWORD}@redis:6379/2"
 # shellcheck disable=SC2046

@@ -1,0 +1,147 @@
+package io.openclaw.keys.account;
+
+import static io.openclaw.keys.support.Database.at;
+import static io.openclaw.keys.support.Database.instant;
+import static io.openclaw.keys.support.Database.strings;
+import static io.openclaw.keys.support.Database.textArray;
+
+import io.openclaw.events.CloudEvent;
+import io.openclaw.events.EventType;
+import io.openclaw.keys.apikey.KeyEvents;
+import io.openclaw.keys.config.KeysConfig;
+import io.openclaw.keys.outbox.Outbox;
+import io.openclaw.keys.support.Database;
+import io.openclaw.keys.support.Ids;
+import io.openclaw.keys.web.Caller;
+import io.openclaw.keys.web.Problem;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/** Creating and reading accounts; creation publishes {@code io.openclaw.key.account.created}. */
+@ApplicationScoped
+public class Accounts {
+
+    private static final Pattern DEVICE_SCOPE = Pattern.compile("^[a-z][a-z0-9_.-]*(:[a-z0-9_.-]+)*$");
+
+    private final Database database;
+    private final Outbox outbox;
+    private final KeysConfig config;
+    private final Clock clock;
+
+    public Accounts(Database database, Outbox outbox, KeysConfig config, Clock clock) {
+        this.database = database;
+        this.outbox = outbox;
+        this.config = config;
+        this.clock = clock;
+    }
+
+    public Account create(Caller caller, AccountRequests.Create request) {
+        if (request == null) {
+            throw Problem.badRequest("invalid_body", "a JSON body is required");
+        }
+        String name = request.name() == null ? "" : request.name().strip();
+        if (name.isEmpty() || name.length() > 200) {
+            throw Problem.badRequest("invalid_name", "name is required (1 to 200 characters)");
+        }
+        List<String> scopes = request.deviceScopes() == null
+                ? List.copyOf(config.defaultDeviceScopes())
+                : checkDeviceScopes(request.deviceScopes());
+        String leakPolicy = request.leakPolicy() == null ? Account.REVOKE : request.leakPolicy();
+        if (!leakPolicy.equals(Account.REVOKE) && !leakPolicy.equals(Account.SUSPEND)) {
+            throw Problem.badRequest("invalid_leak_policy", "leak_policy is 'revoke' or 'suspend'");
+        }
+        Account account = new Account(Ids.account(), name, scopes, leakPolicy, clock.instant());
+        return database.inTransaction(connection -> {
+            insert(connection, account);
+            outbox.append(connection, created(account, caller.subject()));
+            return account;
+        });
+    }
+
+    public Account get(Caller caller, String id) {
+        if (id == null || !caller.canSee(id)) {
+            throw Problem.notFound("account_not_found", "no such account");
+        }
+        return database.read(connection -> find(connection, id))
+                .orElseThrow(() -> Problem.notFound("account_not_found", "no such account"));
+    }
+
+    /** Inserts the account unless one with its id exists; true when it was inserted. */
+    public boolean insertIfAbsent(Connection connection, Account account) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO accounts (id, name, device_scopes, leak_policy, created_at) VALUES (?, ?, ?, ?, ?) "
+                        + "ON CONFLICT (id) DO NOTHING")) {
+            bind(connection, insert, account);
+            return insert.executeUpdate() == 1;
+        }
+    }
+
+    public Optional<Account> find(Connection connection, String id) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement(
+                "SELECT id, name, device_scopes, leak_policy, created_at FROM accounts WHERE id = ?")) {
+            query.setString(1, id);
+            try (ResultSet row = query.executeQuery()) {
+                if (!row.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new Account(
+                        row.getString("id"),
+                        row.getString("name"),
+                        strings(row.getArray("device_scopes")),
+                        row.getString("leak_policy"),
+                        instant(row, "created_at")));
+            }
+        }
+    }
+
+    public static CloudEvent created(Account account, String actor) {
+        return CloudEvent.builder(EventType.ACCOUNT_CREATED)
+                .source(KeyEvents.SOURCE)
+                .time(account.createdAt())
+                .accountId(account.id())
+                .actor(actor)
+                .subject(account.id())
+                .data("name", account.name())
+                .data("device_scopes", account.deviceScopes())
+                .data("device_client_id", account.id())
+                .build();
+    }
+
+    private void insert(Connection connection, Account account) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO accounts (id, name, device_scopes, leak_policy, created_at) VALUES (?, ?, ?, ?, ?)")) {
+            bind(connection, insert, account);
+            insert.executeUpdate();
+        }
+    }
+
+    private static void bind(Connection connection, PreparedStatement insert, Account account) throws SQLException {
+        insert.setString(1, account.id());
+        insert.setString(2, account.name());
+        insert.setArray(3, textArray(connection, account.deviceScopes()));
+        insert.setString(4, account.leakPolicy());
+        insert.setObject(5, at(account.createdAt()));
+    }
+
+    private static List<String> checkDeviceScopes(List<String> scopes) {
+        if (scopes.size() > 64) {
+            throw Problem.badRequest("invalid_device_scopes", "at most 64 device scopes");
+        }
+        for (String scope : scopes) {
+            if (scope == null
+                    || scope.length() > 64
+                    || !DEVICE_SCOPE.matcher(scope).matches()) {
+                throw Problem.badRequest("invalid_device_scopes", "device scopes are names like 'data:read'");
+            }
+        }
+        return List.copyOf(new LinkedHashSet<>(scopes));
+    }
+}

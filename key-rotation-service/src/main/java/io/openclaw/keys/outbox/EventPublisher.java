@@ -1,0 +1,72 @@
+package io.openclaw.keys.outbox;
+
+import io.openclaw.events.CloudEvent;
+import io.openclaw.events.KafkaCloudEvents;
+import io.quarkus.logging.Log;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Future;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/** The service's one Kafka producer: {@code acks=all}, idempotent, CloudEvents in binary mode. */
+@ApplicationScoped
+public class EventPublisher {
+
+    private final KafkaProducer<String, byte[]> producer;
+
+    public EventPublisher(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+        Map<String, Object> config = Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                ProducerConfig.ACKS_CONFIG,
+                "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                true,
+                ProducerConfig.LINGER_MS_CONFIG,
+                5,
+                ProducerConfig.MAX_BLOCK_MS_CONFIG,
+                5_000,
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
+                30_000,
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                10_000,
+                ProducerConfig.CLIENT_ID_CONFIG,
+                "key-rotation-service");
+        this.producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
+    }
+
+    /** Sends an event to the topic of its type. */
+    public Future<RecordMetadata> send(CloudEvent event) {
+        return send(KafkaCloudEvents.toRecord(event));
+    }
+
+    public Future<RecordMetadata> send(ProducerRecord<String, byte[]> record) {
+        return producer.send(record, (metadata, error) -> {
+            if (error != null) {
+                Log.warnf("could not publish to %s: %s", record.topic(), error.getMessage());
+            }
+        });
+    }
+
+    /** Best effort: sends without waiting and without failing the caller. */
+    public void sendQuietly(CloudEvent event) {
+        try {
+            send(event);
+        } catch (RuntimeException e) {
+            Log.warnf("could not publish %s: %s", event.type(), e.getMessage());
+        }
+    }
+
+    @PreDestroy
+    void close() {
+        producer.close(Duration.ofSeconds(5));
+    }
+}

@@ -1,0 +1,52 @@
+package io.openclaw.keys.verify;
+
+import io.openclaw.events.SecretGuard;
+import io.openclaw.keys.web.Caller;
+import io.openclaw.keys.web.Problem;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.util.Map;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+
+/** {@code POST /v1/keys/verify} ({@code keys:verify}): always 200 with {@code valid} and one {@code code}. */
+@Path("/v1/keys/verify")
+public class VerifyResource {
+
+    private final KeyVerifier verifier;
+    private final JsonWebToken jwt;
+
+    public VerifyResource(KeyVerifier verifier, JsonWebToken jwt) {
+        this.verifier = verifier;
+        this.jwt = jwt;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    @RolesAllowed("keys:verify")
+    public Map<String, Object> verify(VerifyRequest request, @HeaderParam("User-Agent") String userAgentHeader) {
+        if (request == null) {
+            throw Problem.badRequest("invalid_body", "a JSON body with 'key' is required");
+        }
+        if (request.key() == null) {
+            throw Problem.badRequest("key_required", "'key' is required");
+        }
+        if (request.requiredScopes() != null
+                && request.requiredScopes().stream().anyMatch(s -> s == null)) {
+            throw Problem.badRequest("invalid_scopes", "required_scopes holds scope names");
+        }
+        String userAgent = request.userAgent() != null ? request.userAgent() : userAgentHeader;
+        if (userAgent != null && userAgent.length() > 512) {
+            userAgent = userAgent.substring(0, 512);
+        }
+        if (SecretGuard.looksLikeCredential(userAgent)) {
+            userAgent = "[redacted]";
+        }
+        return verifier.verify(Caller.of(jwt), request, userAgent).body();
+    }
+}

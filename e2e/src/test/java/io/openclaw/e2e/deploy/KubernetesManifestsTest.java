@@ -438,6 +438,41 @@ class KubernetesManifestsTest {
                 .containsEntry("nginx.ingress.kubernetes.io/force-ssl-redirect", "true");
     }
 
+    /** {@code $API/v1/keys/$KEY_ID/rotate} or {@code ${API}/v1/...} in the runbook and the drill script. */
+    static final Pattern PUBLIC_CALL = Pattern.compile("\\$\\{?API}?(/[A-Za-z0-9_./${}\\-]*)");
+
+    @Test
+    void everyPublicApiCallInTheRunbookAndTheDrillIsRoutedByTheIngressAndAdminCallsAreNot() throws IOException {
+        Ingress ingress = RenderedManifests.of("prod").all(Ingress.class).get(0);
+        Path root = RenderedManifests.repositoryRoot();
+        String texts = Files.readString(root.resolve("docs/operations.md"))
+                + Files.readString(root.resolve("deploy/k8s/drills/incident-drill.sh"));
+
+        List<String> calls = PUBLIC_CALL
+                .matcher(texts)
+                .results()
+                .map(m -> m.group(1).replaceAll("\\$\\{?[A-Z_]+}?", "x").replaceAll("[.?]+$", ""))
+                .distinct()
+                .toList();
+        assertThat(calls).hasSizeGreaterThan(10);
+        assertThat(calls)
+                .as("calls the runbook sends through the Ingress")
+                .allSatisfy(path -> assertThat(routed(ingress, path)).as(path).isTrue());
+        assertThat(routed(ingress, "/v1/admin/signing-keys/rotate")).isFalse();
+        assertThat(routed(ingress, "/internal/v1/redemptions")).isFalse();
+        assertThat(routed(ingress, "/q/metrics")).isFalse();
+    }
+
+    /** Whether the Ingress routes a request path (Kubernetes Exact, and Prefix matched per path element). */
+    private static boolean routed(Ingress ingress, String requestPath) {
+        String path = requestPath.split("\\?")[0];
+        return ingress.getSpec().getRules().stream()
+                .flatMap(rule -> rule.getHttp().getPaths().stream())
+                .anyMatch(p -> p.getPathType().equals("Exact")
+                        ? path.equals(p.getPath())
+                        : path.equals(p.getPath()) || path.startsWith(p.getPath() + "/"));
+    }
+
     // ---------------------------------------------------------------- NetworkPolicies
 
     @ParameterizedTest

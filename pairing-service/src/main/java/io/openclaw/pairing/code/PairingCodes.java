@@ -1,0 +1,186 @@
+package io.openclaw.pairing.code;
+
+import io.openclaw.pairing.account.DeviceScopeCatalog;
+import io.openclaw.pairing.config.PairingConfig;
+import io.openclaw.pairing.secret.CodeAlphabet;
+import io.openclaw.pairing.secret.CodeDigest;
+import io.openclaw.pairing.secret.SecureIds;
+import io.openclaw.pairing.store.PairingStore;
+import io.openclaw.pairing.store.Script;
+import io.openclaw.pairing.web.Caller;
+import io.openclaw.pairing.web.ProblemException;
+import io.openclaw.pairing.web.RequestOrigin;
+import io.quarkus.logging.Log;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+/** Issues, lists and revokes pairing codes; each change and its event is one Lua script. */
+@ApplicationScoped
+public class PairingCodes {
+
+    private static final int MAX_LABEL = 64;
+    private static final int ISSUE_ATTEMPTS = 3;
+
+    private final PairingStore store;
+    private final CodeDigest digest;
+    private final DeviceScopeCatalog catalog;
+    private final PairingConfig config;
+    private final Clock clock;
+
+    public PairingCodes(
+            PairingStore store, CodeDigest digest, DeviceScopeCatalog catalog, PairingConfig config, Clock clock) {
+        this.store = store;
+        this.digest = digest;
+        this.catalog = catalog;
+        this.config = config;
+        this.clock = clock;
+    }
+
+    public IssuedCode issue(Caller caller, IssueCodeRequest request, RequestOrigin origin) {
+        String account = caller.requireAccount();
+        if (request == null) {
+            throw ProblemException.badRequest("invalid_request", "a JSON body is required");
+        }
+        int ttl = ttlSeconds(request.ttlSeconds());
+        String label = label(request.label());
+        List<String> scopes = ScopeRequest.grantable(request.scopes(), catalog.forAccount(account), caller.scopes());
+        for (int attempt = 1; attempt <= ISSUE_ATTEMPTS; attempt++) {
+            String code = CodeAlphabet.PAIRING.generate();
+            String id = SecureIds.id("pc");
+            Instant now = clock.instant();
+            Instant expiresAt = now.plusSeconds(ttl);
+            List<String> reply = store.run(
+                    Script.ISSUE_CODE,
+                    List.of(
+                            digest.pairingCode(
+                                    CodeAlphabet.PAIRING.normalize(code).orElseThrow()),
+                            id,
+                            account,
+                            String.join(" ", scopes),
+                            label == null ? "" : label,
+                            String.valueOf(expiresAt.toEpochMilli()),
+                            String.valueOf(ttl * 1000L),
+                            String.valueOf(config.codes().tombstone().toMillis()),
+                            String.valueOf(now.toEpochMilli()),
+                            now.toString(),
+                            expiresAt.toString(),
+                            caller.subject(),
+                            SecureIds.eventId(),
+                            SecureIds.eventId(),
+                            String.valueOf(ttl),
+                            Objects.toString(origin.ip(), ""),
+                            Objects.toString(origin.userAgent(), "")));
+            if ("ok".equals(reply.get(0))) {
+                String superseded = reply.get(1).isEmpty() ? null : reply.get(1);
+                Log.infof(
+                        "issued %s for %s by %s (ttl %d s%s)",
+                        id, account, caller.subject(), ttl, superseded == null ? "" : ", supersedes " + superseded);
+                return new IssuedCode(id, code, expiresAt, ttl, scopes, label, superseded, null);
+            }
+            Log.warnf("pairing code collision on attempt %d; drawing another", attempt);
+        }
+        throw new IllegalStateException("could not draw an unused pairing code");
+    }
+
+    public ActiveCodes list(Caller caller) {
+        return new ActiveCodes(read(caller.requireAccount(), ""));
+    }
+
+    public ActiveCode get(Caller caller, String id) {
+        List<ActiveCode> codes = validId(id) ? read(caller.requireAccount(), id) : List.of();
+        if (codes.isEmpty()) {
+            throw notFound();
+        }
+        return codes.get(0);
+    }
+
+    public void revoke(Caller caller, String id, RequestOrigin origin) {
+        String account = caller.requireAccount();
+        if (!validId(id)) {
+            throw notFound();
+        }
+        Instant now = clock.instant();
+        List<String> reply = store.run(
+                Script.REVOKE_CODE,
+                List.of(
+                        id,
+                        account,
+                        String.valueOf(now.toEpochMilli()),
+                        now.toString(),
+                        SecureIds.eventId(),
+                        caller.subject(),
+                        String.valueOf(config.codes().tombstone().toMillis()),
+                        Objects.toString(origin.ip(), ""),
+                        Objects.toString(origin.userAgent(), "")));
+        if (!"ok".equals(reply.get(0))) {
+            throw notFound();
+        }
+        Log.infof("revoked %s of %s by %s", id, account, caller.subject());
+    }
+
+    private List<ActiveCode> read(String account, String id) {
+        Instant now = clock.instant();
+        List<String> flat = store.run(Script.LIST_CODES, List.of(account, String.valueOf(now.toEpochMilli()), id));
+        List<ActiveCode> codes = new ArrayList<>(flat.size() / 5);
+        for (int i = 0; i + 4 < flat.size(); i += 5) {
+            Instant expiresAt = Instant.ofEpochMilli(Long.parseLong(flat.get(i + 3)));
+            codes.add(new ActiveCode(
+                    flat.get(i),
+                    Arrays.asList(flat.get(i + 1).split(" ")),
+                    flat.get(i + 2).isEmpty() ? null : flat.get(i + 2),
+                    Instant.ofEpochMilli(Long.parseLong(flat.get(i + 4))),
+                    expiresAt,
+                    Math.max(0, Duration.between(now, expiresAt).toSeconds())));
+        }
+        return codes;
+    }
+
+    private int ttlSeconds(Integer requested) {
+        if (requested == null) {
+            return config.codes().defaultTtlSeconds();
+        }
+        int min = config.codes().minTtlSeconds();
+        int max = config.codes().maxTtlSeconds();
+        if (requested < min || requested > max) {
+            throw ProblemException.badRequest("invalid_ttl", "ttl_seconds must be between " + min + " and " + max);
+        }
+        return requested;
+    }
+
+    /** A label is 1–64 printable characters: no control, line-separator or bidi-override characters. */
+    static String label(String label) {
+        if (label == null) {
+            return null;
+        }
+        int length = label.codePointCount(0, label.length());
+        if (label.isBlank() || length > MAX_LABEL) {
+            throw ProblemException.badRequest("invalid_label", "label must be 1 to " + MAX_LABEL + " characters");
+        }
+        boolean printable = label.codePoints()
+                .allMatch(c -> !Character.isISOControl(c)
+                        && Character.getType(c) != Character.LINE_SEPARATOR
+                        && Character.getType(c) != Character.PARAGRAPH_SEPARATOR
+                        && Character.getType(c) != Character.SURROGATE
+                        && Character.getType(c) != Character.UNASSIGNED
+                        && !(c >= 0x202A && c <= 0x202E)
+                        && !(c >= 0x2066 && c <= 0x2069));
+        if (!printable) {
+            throw ProblemException.badRequest("invalid_label", "label must contain printable characters only");
+        }
+        return label;
+    }
+
+    private static boolean validId(String id) {
+        return id != null && id.matches("pc_[0-9a-z]{20}");
+    }
+
+    private static ProblemException notFound() {
+        return new ProblemException(404, "not_found", "no such active pairing code");
+    }
+}

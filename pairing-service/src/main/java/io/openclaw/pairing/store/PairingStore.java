@@ -1,0 +1,90 @@
+package io.openclaw.pairing.store;
+
+import io.openclaw.pairing.config.PairingConfig;
+import io.quarkus.logging.Log;
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.vertx.mutiny.redis.client.Response;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * The Redis store: runs the service's Lua scripts (by SHA, loading them again when Redis forgot them) and
+ * turns every connection or server failure into {@link StoreUnavailableException}, so callers fail closed.
+ */
+@ApplicationScoped
+public class PairingStore {
+
+    private final RedisDataSource redis;
+    private final String prefix;
+
+    public PairingStore(RedisDataSource redis, PairingConfig config) {
+        this.redis = redis;
+        this.prefix = config.keyPrefix();
+    }
+
+    /** The prefix of every key; scripts receive it as their first argument. */
+    public String prefix() {
+        return prefix;
+    }
+
+    /** Runs a script with the given arguments (after the key prefix) and returns its reply as strings. */
+    public List<String> run(Script script, List<String> args) {
+        List<String> command = new ArrayList<>(args.size() + 3);
+        command.add(script.sha());
+        command.add("0");
+        command.add(prefix);
+        command.addAll(args);
+        String[] argv = command.toArray(String[]::new);
+        try {
+            return strings(redis.execute("EVALSHA", argv));
+        } catch (RuntimeException e) {
+            if (!isNoScript(e)) {
+                throw unavailable(script.name(), e);
+            }
+        }
+        try {
+            redis.execute("SCRIPT", "LOAD", script.source());
+            return strings(redis.execute("EVALSHA", argv));
+        } catch (RuntimeException e) {
+            throw unavailable(script.name(), e);
+        }
+    }
+
+    /** Runs a plain command and returns the raw reply (null for a nil reply). */
+    public Response command(String name, String... args) {
+        try {
+            return redis.execute(name, args);
+        } catch (RuntimeException e) {
+            throw unavailable(name, e);
+        }
+    }
+
+    /** A reply as a list of strings (nil elements as null). */
+    public static List<String> strings(Response response) {
+        if (response == null) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>(response.size());
+        for (int i = 0; i < response.size(); i++) {
+            Response item = response.get(i);
+            out.add(item == null ? null : item.toString());
+        }
+        return Collections.unmodifiableList(out);
+    }
+
+    private static boolean isNoScript(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && t.getMessage().startsWith("NOSCRIPT")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static StoreUnavailableException unavailable(String operation, RuntimeException e) {
+        Log.warnf("Redis %s failed: %s", operation, e.getMessage());
+        return new StoreUnavailableException("the pairing store is unavailable", e);
+    }
+}

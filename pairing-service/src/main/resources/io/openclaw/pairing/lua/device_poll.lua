@@ -1,0 +1,30 @@
+-- A poll of a device_code, checks in RFC 8628 §3.5 order. Expired and denied codes are answered once and
+-- forgotten; an approved one is consumed. ARGV: 2 device_code digest, 3 client_id, 4 now_ms,
+-- 5 slow_down seconds, 6 max polls
+local dkey = P .. 'dev:' .. ARGV[2]
+local d = redis.call('HMGET', dkey, 'id', 'acc', 'client', 'scopes', 'status', 'interval', 'last', 'exp', 'user')
+if not d[1] or d[3] ~= ARGV[3] then return {'invalid_grant'} end
+local now = tonumber(ARGV[4])
+local function forget() redis.call('DEL', dkey, P .. 'duc:' .. d[9]) end
+if now >= tonumber(d[8]) then
+  forget()
+  return {'expired_token'}
+end
+if redis.call('HINCRBY', dkey, 'polls', 1) > tonumber(ARGV[6]) then
+  forget()
+  return {'expired_token'}
+end
+local interval, last = tonumber(d[6]), tonumber(d[7])
+redis.call('HSET', dkey, 'last', now)
+if last > 0 and now - last < interval * 1000 then
+  interval = interval + tonumber(ARGV[5])
+  redis.call('HSET', dkey, 'interval', interval)
+  return {'slow_down', tostring(interval)}
+end
+if d[5] == 'denied' then
+  forget()
+  return {'access_denied'}
+end
+if d[5] == 'pending' then return {'authorization_pending', tostring(interval)} end
+forget()
+return {'approved', d[1], d[2], d[4]}

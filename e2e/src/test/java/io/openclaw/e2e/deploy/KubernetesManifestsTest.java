@@ -676,6 +676,116 @@ class KubernetesManifestsTest {
                 .containsExactlyInAnyOrder(Topics.AUDIT_LOG, Topics.SECURITY_ALERTS);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void onlyTheServicesReachKafkaOverAnAuthenticatedTlsListener(String overlay) {
+        RenderedManifests rendered = RenderedManifests.of(overlay);
+        GenericKubernetesResource kafka = rendered.custom("Kafka").get(0);
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> listeners = (List<Map<String, Object>>) at(kafka, "spec", "kafka", "listeners");
+
+        assertThat(at(kafka, "spec", "kafka", "authorization", "type")).isEqualTo("simple");
+        assertThat(listeners).isNotEmpty().allSatisfy(listener -> {
+            assertThat(listener.get("type")).as("no external listener").isEqualTo("internal");
+            assertThat(listener.get("tls")).isEqualTo(true);
+            assertThat(((Map<?, ?>) listener.get("authentication")).get("type")).isEqualTo("scram-sha-512");
+            List<?> peers = (List<?>) listener.get("networkPolicyPeers");
+            assertThat(peers).as("an open listener admits every pod").isNotEmpty();
+            for (Object peer : peers) {
+                @SuppressWarnings("unchecked")
+                Map<String, String> selector =
+                        (Map<String, String>) ((Map<?, ?>) ((Map<?, ?>) peer).get("podSelector")).get("matchLabels");
+                Set<String> admitted = rendered.podTemplates().entrySet().stream()
+                        .filter(e -> e.getValue()
+                                .getMetadata()
+                                .getLabels()
+                                .entrySet()
+                                .containsAll(selector.entrySet()))
+                        .map(Map.Entry::getKey)
+                        .collect(Collectors.toSet());
+                assertThat(admitted).as("pods admitted to Kafka").isEqualTo(Set.copyOf(SERVICES));
+            }
+        });
+    }
+
+    /** What each service's code subscribes to, and the consumer groups it uses by default. */
+    static final Map<String, Set<String>> READS = Map.of(
+            "pairing-service-kafka", Set.of(Topics.KEY_EVENTS, Topics.SECURITY_COMMANDS),
+            "token-service-kafka", Set.of(Topics.KEY_EVENTS, Topics.SECURITY_COMMANDS),
+            "key-rotation-service-kafka", Set.of(Topics.KEY_EVENTS, Topics.SECURITY_COMMANDS),
+            "audit-service-kafka",
+                    Set.of(
+                            Topics.PAIRING_EVENTS,
+                            Topics.TOKEN_EVENTS,
+                            Topics.KEY_EVENTS,
+                            Topics.KEY_USAGE,
+                            Topics.SECURITY_ALERTS,
+                            Topics.SECURITY_COMMANDS));
+
+    static final Map<String, Set<String>> GROUPS = Map.of(
+            "pairing-service-kafka", Set.of("pairing-service"),
+            "token-service-kafka", Set.of("token-service"),
+            "key-rotation-service-kafka", Set.of("key-rotation-service-commands", "key-rotation-cache-0f1e"),
+            "audit-service-kafka", Set.of("openclaw-audit-log", "openclaw-audit-detection"));
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void eachServiceKafkaUserMayReadWhatItsCodeConsumesWithItsConsumerGroups(String overlay) {
+        Map<String, GenericKubernetesResource> users = RenderedManifests.of(overlay).custom("KafkaUser").stream()
+                .collect(Collectors.toMap(u -> u.getMetadata().getName(), Function.identity()));
+
+        READS.forEach((user, topics) -> assertThat(aclTopics(users.get(user), "Read"))
+                .as(user + " reads")
+                .containsAll(topics));
+        GROUPS.forEach((user, groups) -> {
+            @SuppressWarnings("unchecked")
+            List<Map<String, Object>> acls =
+                    (List<Map<String, Object>>) at(users.get(user), "spec", "authorization", "acls");
+            for (String group : groups) {
+                assertThat(acls).as(user + " may use consumer group " + group).anySatisfy(acl -> {
+                    Map<?, ?> resource = (Map<?, ?>) acl.get("resource");
+                    assertThat(resource.get("type")).isEqualTo("group");
+                    assertThat((List<?>) acl.get("operations")).asList().contains("Read");
+                    String name = (String) resource.get("name");
+                    if ("prefix".equals(resource.get("patternType"))) {
+                        assertThat(group).startsWith(name);
+                    } else {
+                        assertThat(group).isEqualTo(name);
+                    }
+                });
+            }
+        });
+    }
+
+    @Test
+    void everyTopicNamedInAServiceConfigurationIsDeclaredAndReadableByThatService() throws IOException {
+        Map<String, GenericKubernetesResource> topics = kafkaTopics(RenderedManifests.of("prod"));
+        Map<String, GenericKubernetesResource> users = RenderedManifests.of("prod").custom("KafkaUser").stream()
+                .collect(Collectors.toMap(u -> u.getMetadata().getName(), Function.identity()));
+        for (String service : SERVICES) {
+            Path properties = RenderedManifests.repositoryRoot()
+                    .resolve(service)
+                    .resolve("src/main/resources/application.properties");
+            for (String line : Files.readAllLines(properties)) {
+                int equals = line.indexOf('=');
+                if (line.startsWith("#")
+                        || equals < 0
+                        || !line.substring(0, equals).contains("topic")) {
+                    continue;
+                }
+                for (String topic : line.substring(equals + 1).split(",")) {
+                    if (topic.isBlank() || topic.contains("${")) {
+                        continue;
+                    }
+                    assertThat(topics).as(service + " names " + topic).containsKey(topic.strip());
+                    assertThat(aclTopics(users.get(service + "-kafka"), "Read"))
+                            .as(service + " reads " + topic)
+                            .contains(topic.strip());
+                }
+            }
+        }
+    }
+
     private static Set<String> aclTopics(GenericKubernetesResource user, String operation) {
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> acls = (List<Map<String, Object>>) at(user, "spec", "authorization", "acls");

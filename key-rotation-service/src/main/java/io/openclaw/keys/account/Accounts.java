@@ -20,6 +20,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -58,7 +59,8 @@ public class Accounts {
         if (!leakPolicy.equals(Account.REVOKE) && !leakPolicy.equals(Account.SUSPEND)) {
             throw Problem.badRequest("invalid_leak_policy", "leak_policy is 'revoke' or 'suspend'");
         }
-        Account account = new Account(Ids.account(), name, scopes, leakPolicy, clock.instant());
+        Account account = new Account(
+                Ids.account(), name, scopes, leakPolicy, clock.instant().truncatedTo(ChronoUnit.MICROS));
         return database.inTransaction(connection -> {
             insert(connection, account);
             outbox.append(connection, created(account, caller.subject()));

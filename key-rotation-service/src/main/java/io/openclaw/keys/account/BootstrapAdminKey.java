@@ -14,6 +14,7 @@ import jakarta.enterprise.event.Observes;
 import java.sql.PreparedStatement;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
 import java.util.List;
 
@@ -64,7 +65,7 @@ public class BootstrapAdminKey {
     }
 
     void ensure(byte[] hash, String prefix) {
-        Instant now = clock.instant();
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         String keyId = config.bootstrapAdminKeyId();
         List<String> scopes = List.copyOf(config.bootstrapAdminScopes());
         database.inTransaction(connection -> {

@@ -17,6 +17,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -64,8 +65,10 @@ public class ApiKeys {
         String name = checkName(request.name());
         List<String> scopes = ScopeRules.checkGrantable(caller, request.scopes());
         Environment environment = environment(request.environment());
-        Instant now = clock.instant();
-        if (request.expiresAt() != null && !request.expiresAt().isAfter(now)) {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        Instant expiresAt =
+                request.expiresAt() == null ? null : request.expiresAt().truncatedTo(ChronoUnit.MICROS);
+        if (expiresAt != null && !expiresAt.isAfter(now)) {
             throw Problem.badRequest("invalid_expiry", "expires_at must be in the future");
         }
         List<String> cidrs = IpAllowlist.normalize(request.allowedCidrs());
@@ -90,7 +93,7 @@ public class ApiKeys {
                 metadata,
                 ApiKey.ACTIVE,
                 ApiKey.CURRENT,
-                request.expiresAt(),
+                expiresAt,
                 null,
                 null,
                 null,
@@ -125,7 +128,7 @@ public class ApiKeys {
         if (request == null) {
             throw Problem.badRequest("invalid_body", "a JSON body is required");
         }
-        Instant now = clock.instant();
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         ApiKey updated = database.inTransaction(connection -> {
             ApiKey key = lock(connection, caller, id).orElseThrow(ApiKeys::notFound);
             if (key.status().equals(ApiKey.REVOKED) || key.status().equals(ApiKey.RETIRED)) {
@@ -147,7 +150,7 @@ public class ApiKeys {
                 if (!request.expiresAt().isAfter(now)) {
                     throw Problem.badRequest("invalid_expiry", "expires_at must be in the future");
                 }
-                expiresAt = request.expiresAt();
+                expiresAt = request.expiresAt().truncatedTo(ChronoUnit.MICROS);
                 changed.add("expires_at");
             }
             List<String> cidrs = key.allowedCidrs();
@@ -227,7 +230,7 @@ public class ApiKeys {
 
     /** Revokes a key at once; revoking a revoked key changes nothing. */
     public void revoke(Caller caller, String id) {
-        Instant now = clock.instant();
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         database.inTransaction(connection -> {
             ApiKey key = lock(connection, caller, id).orElseThrow(ApiKeys::notFound);
             return revokeLocked(connection, key, caller.subject(), "revoked_by_owner", now, Map.of());

@@ -22,6 +22,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -91,7 +92,7 @@ public class SecurityCommands {
             Log.warnf("command %s without key_id or account_id ignored", command.id());
             return false;
         }
-        Instant now = clock.instant();
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         boolean changed = database.inTransaction(connection -> {
             if (!markProcessed(connection, command, now)) {
                 return false;

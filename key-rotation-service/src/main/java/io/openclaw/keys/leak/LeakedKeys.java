@@ -20,6 +20,7 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -87,7 +88,7 @@ public class LeakedKeys {
         }
         byte[] hash = ApiKeyFormat.sha256(candidate.strip());
         String leakSource = source == null || SecretGuard.looksLikeCredential(source) ? null : source;
-        Instant now = clock.instant();
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         Optional<String> changed = database.inTransaction(connection -> {
             Optional<ApiKey> found = store.findByHash(connection, hash);
             if (found.isEmpty()) {

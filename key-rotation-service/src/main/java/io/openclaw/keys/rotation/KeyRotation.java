@@ -24,6 +24,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -83,7 +84,7 @@ public class KeyRotation {
 
     /** {@code POST /v1/keys/{id}/rotate}: successor and promotion in one transaction. */
     public Rotated rotate(Caller caller, String id, Integer graceSeconds) {
-        Instant now = clock.instant();
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         Rotated rotated = database.inTransaction(connection -> {
             ApiKey key = keys.lockVisible(connection, caller, id).orElseThrow(ApiKeys::notFound);
             if (!key.stage().equals(ApiKey.CURRENT)
@@ -111,7 +112,7 @@ public class KeyRotation {
 
     /** Opens a run for each key whose policy is due; returns how many were opened. */
     public int startDueRotations() {
-        Instant now = clock.instant();
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         return database.inTransaction(connection -> {
             List<ApiKey> due = new ArrayList<>();
             try (PreparedStatement query = connection.prepareStatement("SELECT " + ApiKeyStore.COLUMNS
@@ -156,7 +157,7 @@ public class KeyRotation {
 
     /** Takes one step of one claimable run; false when there is none. */
     public boolean advanceOne() {
-        Instant now = clock.instant();
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         List<String> invalidate = new ArrayList<>();
         boolean advanced = database.inTransaction(connection -> {
             Optional<Run> claimed = claimRun(connection, now);

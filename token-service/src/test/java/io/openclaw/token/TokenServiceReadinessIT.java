@@ -8,6 +8,7 @@ import io.openclaw.testing.JwtResource;
 import io.openclaw.testing.KafkaResource;
 import io.openclaw.testing.PostgresResource;
 import io.openclaw.testing.RedisResource;
+import io.openclaw.token.support.UpstreamStandIns;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(value = JwtResource.class, restrictToAnnotatedClass = false)
 @QuarkusTestResource(value = PostgresResource.class, restrictToAnnotatedClass = false)
 @QuarkusTestResource(value = RedisResource.class, restrictToAnnotatedClass = false)
+@QuarkusTestResource(value = UpstreamStandIns.class, restrictToAnnotatedClass = false)
 class TokenServiceReadinessIT {
 
     @Test

@@ -1,0 +1,281 @@
+package io.openclaw.token.grant;
+
+import io.openclaw.token.device.DeviceEnrollment;
+import io.openclaw.token.refresh.RefreshTokenRotation;
+import io.openclaw.token.store.StoreUnavailableException;
+import io.openclaw.token.upstream.PairingClient;
+import io.openclaw.token.upstream.PairingClient.Granted;
+import io.openclaw.token.upstream.PairingClient.Refused;
+import io.openclaw.token.upstream.UpstreamUnavailableException;
+import io.quarkus.logging.Log;
+import io.smallrye.common.annotation.Blocking;
+import io.vertx.core.http.HttpServerRequest;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.MultivaluedMap;
+import jakarta.ws.rs.core.Response;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+/** {@code POST /v1/oauth/token} (RFC 6749 §3.2) and its JSON twin {@code POST /v1/auth/pair}. */
+@Path("/v1")
+@Blocking
+public class TokenEndpoint {
+
+    public static final String PAIRING_CODE = "urn:openclaw:params:oauth:grant-type:pairing_code";
+    public static final String DEVICE_CODE = "urn:ietf:params:oauth:grant-type:device_code";
+
+    private final PairingClient pairing;
+    private final DeviceEnrollment enrollment;
+    private final RefreshTokenRotation refresh;
+    private final ClientCredentialsGrant clientCredentials;
+    private final GrantRejections rejections;
+
+    public TokenEndpoint(
+            PairingClient pairing,
+            DeviceEnrollment enrollment,
+            RefreshTokenRotation refresh,
+            ClientCredentialsGrant clientCredentials,
+            GrantRejections rejections) {
+        this.pairing = pairing;
+        this.enrollment = enrollment;
+        this.refresh = refresh;
+        this.clientCredentials = clientCredentials;
+        this.rejections = rejections;
+    }
+
+    /** The JSON body of {@code POST /v1/auth/pair}. */
+    public record PairRequest(
+            @com.fasterxml.jackson.annotation.JsonProperty("pairing_code") String pairingCode,
+            @com.fasterxml.jackson.annotation.JsonProperty("device_name") String deviceName) {}
+
+    @POST
+    @Path("/oauth/token")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response token(
+            MultivaluedMap<String, String> form, @Context HttpHeaders headers, @Context HttpServerRequest request) {
+        ClientContext context = context(headers, request);
+        String grantType = single(form, "grant_type");
+        try {
+            TokenResponse response =
+                    switch (grantType == null ? "" : grantType) {
+                        case PAIRING_CODE -> pairingCode(
+                                single(form, "pairing_code"), single(form, "device_name"), context);
+                        case DEVICE_CODE -> deviceCode(
+                                single(form, "device_code"),
+                                single(form, "client_id"),
+                                single(form, "device_name"),
+                                context);
+                        case RefreshTokenRotation.GRANT_TYPE -> refresh.refresh(
+                                required(form, "refresh_token"), scopes(single(form, "scope")), context);
+                        case ClientCredentialsGrant.GRANT_TYPE -> clientCredentials(form, headers, context);
+                        case "" -> throw OAuthException.invalidRequest("grant_type is required");
+                        default -> throw OAuthException.unsupportedGrantType(grantType);
+                    };
+            return ok(response);
+        } catch (OAuthException e) {
+            if (!RefreshTokenRotation.GRANT_TYPE.equals(grantType) || "invalid_request".equals(e.error())) {
+                rejections.record(grantType, actor(form), null, e.auditReason(), context);
+            }
+            throw e;
+        }
+    }
+
+    @POST
+    @Path("/auth/pair")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response pair(PairRequest body, @Context HttpHeaders headers, @Context HttpServerRequest request) {
+        ClientContext context = context(headers, request);
+        if (body == null) {
+            throw OAuthException.invalidRequest("a JSON body with pairing_code is required");
+        }
+        try {
+            return ok(pairingCode(body.pairingCode(), body.deviceName(), context));
+        } catch (OAuthException e) {
+            rejections.record(PAIRING_CODE, "ip:" + context.sourceIp(), null, e.auditReason(), context);
+            throw e;
+        }
+    }
+
+    private TokenResponse pairingCode(String code, String deviceName, ClientContext context) {
+        if (code == null || code.isBlank()) {
+            throw OAuthException.invalidRequest("pairing_code is required");
+        }
+        if (code.length() > 64) {
+            throw OAuthException.invalidGrant("invalid_format", "invalid_format");
+        }
+        String name = deviceName(deviceName);
+        PairingClient.Outcome outcome = upstream(() -> pairing.redeem(code, context.sourceIp(), context.userAgent()));
+        if (outcome instanceof Refused refused) {
+            throw refusal(refused);
+        }
+        return enrollment.enroll((Granted) outcome, PAIRING_CODE, name, null, context);
+    }
+
+    private TokenResponse deviceCode(String deviceCode, String clientId, String deviceName, ClientContext context) {
+        if (deviceCode == null || deviceCode.isBlank()) {
+            throw OAuthException.invalidRequest("device_code is required");
+        }
+        if (clientId == null || clientId.isBlank()) {
+            throw OAuthException.invalidRequest("client_id is required");
+        }
+        if (deviceCode.length() > 128 || clientId.length() > 64) {
+            throw OAuthException.invalidGrant("device_code is invalid", "malformed_device_code");
+        }
+        String name = deviceName(deviceName);
+        PairingClient.Outcome outcome = upstream(() -> pairing.poll(deviceCode, clientId, context.sourceIp()));
+        if (outcome instanceof Refused refused) {
+            // RFC 8628 §3.5 errors pass through unchanged
+            throw new OAuthException(
+                    refused.status() == 429 ? 400 : 400,
+                    refused.reason(),
+                    describe(refused.reason()),
+                    refused.reason(),
+                    Map.of());
+        }
+        return enrollment.enroll((Granted) outcome, DEVICE_CODE, name, clientId, context);
+    }
+
+    private TokenResponse clientCredentials(
+            MultivaluedMap<String, String> form, HttpHeaders headers, ClientContext context) {
+        String clientId = single(form, "client_id");
+        String clientSecret = single(form, "client_secret");
+        String authorization = headers.getHeaderString(HttpHeaders.AUTHORIZATION);
+        if (authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+            if (clientSecret != null) {
+                throw OAuthException.invalidRequest("use one client authentication method");
+            }
+            String[] parts = basic(authorization.substring(6).trim());
+            clientId = parts[0];
+            clientSecret = parts[1];
+        }
+        String id = clientId;
+        String secret = clientSecret;
+        return upstream(() -> clientCredentials.exchange(id, secret, scopes(single(form, "scope")), context));
+    }
+
+    private static String[] basic(String encoded) {
+        try {
+            String decoded = new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
+            int colon = decoded.indexOf(':');
+            if (colon < 0) {
+                throw OAuthException.invalidClient("malformed_basic_credentials");
+            }
+            return new String[] {
+                URLDecoder.decode(decoded.substring(0, colon), StandardCharsets.UTF_8),
+                URLDecoder.decode(decoded.substring(colon + 1), StandardCharsets.UTF_8)
+            };
+        } catch (IllegalArgumentException e) {
+            throw OAuthException.invalidClient("malformed_basic_credentials");
+        }
+    }
+
+    private static OAuthException refusal(Refused refused) {
+        if (refused.status() == 429) {
+            return new OAuthException(
+                    429,
+                    "invalid_grant",
+                    refused.reason(),
+                    refused.reason(),
+                    refused.retryAfter() == null ? Map.of() : Map.of("Retry-After", refused.retryAfter()));
+        }
+        return OAuthException.invalidGrant(refused.reason(), refused.reason());
+    }
+
+    private static String describe(String error) {
+        return switch (error) {
+            case "authorization_pending" -> "the authorization request is still pending";
+            case "slow_down" -> "polling too fast: add 5 seconds to the interval";
+            case "access_denied" -> "the authorization request was denied";
+            case "expired_token" -> "the device_code has expired";
+            default -> "the device_code is invalid";
+        };
+    }
+
+    private static <T> T upstream(java.util.function.Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (UpstreamUnavailableException e) {
+            Log.warnf("grant failed, upstream unavailable: %s", e.getMessage());
+            throw OAuthException.temporarilyUnavailable("a platform service is temporarily unavailable, retry");
+        } catch (StoreUnavailableException e) {
+            throw e;
+        }
+    }
+
+    private static Response ok(TokenResponse response) {
+        return Response.ok(response)
+                .header("Cache-Control", "no-store")
+                .header("Pragma", "no-cache")
+                .build();
+    }
+
+    private static String deviceName(String name) {
+        if (name == null || name.isBlank()) {
+            return null;
+        }
+        String trimmed = name.strip();
+        if (trimmed.length() > 128 || trimmed.chars().anyMatch(Character::isISOControl)) {
+            throw OAuthException.invalidRequest("device_name must be at most 128 printable characters");
+        }
+        return trimmed;
+    }
+
+    static String single(MultivaluedMap<String, String> form, String name) {
+        List<String> values = form == null ? null : form.get(name);
+        if (values == null || values.isEmpty()) {
+            return null;
+        }
+        if (values.size() > 1) {
+            throw OAuthException.invalidRequest(name + " must not be repeated");
+        }
+        String value = values.get(0);
+        return value == null || value.isEmpty() ? null : value;
+    }
+
+    private static String required(MultivaluedMap<String, String> form, String name) {
+        String value = single(form, name);
+        if (value == null) {
+            throw OAuthException.invalidRequest(name + " is required");
+        }
+        return value;
+    }
+
+    static List<String> scopes(String scope) {
+        if (scope == null || scope.isBlank()) {
+            return List.of();
+        }
+        if (scope.length() > 2048) {
+            throw OAuthException.invalidScope("scope is too long");
+        }
+        return Arrays.stream(scope.trim().split(" +")).distinct().toList();
+    }
+
+    private static String actor(MultivaluedMap<String, String> form) {
+        List<String> clientId = form == null ? null : form.get("client_id");
+        if (clientId != null
+                && clientId.size() == 1
+                && clientId.get(0).length() <= 64
+                && !io.openclaw.events.SecretGuard.looksLikeCredential(clientId.get(0))) {
+            return "client:" + clientId.get(0);
+        }
+        return "client:unidentified";
+    }
+
+    static ClientContext context(HttpHeaders headers, HttpServerRequest request) {
+        String ip =
+                request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
+        return new ClientContext(ip, headers.getHeaderString(HttpHeaders.USER_AGENT));
+    }
+}

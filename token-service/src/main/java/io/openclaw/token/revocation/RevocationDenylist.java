@@ -1,0 +1,61 @@
+package io.openclaw.token.revocation;
+
+import io.openclaw.token.config.TokenConfig;
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.redis.datasource.value.ValueCommands;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * The access-token denylist in Redis. A revoked token's {@code jti} is listed until its {@code exp}; a
+ * revoked principal (a device, an API key) is listed for one access-token lifetime, which outlives every
+ * token issued to it before the revocation.
+ */
+@ApplicationScoped
+public class RevocationDenylist {
+
+    private static final String JTI = "openclaw:token:deny:jti:";
+    private static final String SUBJECT = "openclaw:token:deny:sub:";
+
+    private final ValueCommands<String, String> values;
+    private final TokenConfig config;
+    private final Clock clock;
+
+    public RevocationDenylist(RedisDataSource redis, TokenConfig config, Clock clock) {
+        this.values = redis.value(String.class);
+        this.config = config;
+        this.clock = clock;
+    }
+
+    /** Lists one access token until it expires. */
+    public void denyToken(String jti, Instant expiresAt) {
+        long seconds = Duration.between(clock.instant(), expiresAt)
+                .plus(config.clockSkew())
+                .toSeconds();
+        if (seconds > 0) {
+            values.setex(JTI + jti, seconds, "1");
+        }
+    }
+
+    /** Lists every access token issued to the subject so far. */
+    public void denySubject(String subject) {
+        long seconds = config.accessTokenLifetime()
+                .plus(config.clockSkew())
+                .plus(config.keyVerificationCache())
+                .toSeconds();
+        values.setex(SUBJECT + subject, seconds, String.valueOf(clock.instant().getEpochSecond()));
+    }
+
+    /** Whether the token (by jti) or its subject is listed. */
+    public boolean isDenied(String jti, String subject) {
+        Map<String, String> found = values.mget(JTI + jti, SUBJECT + subject);
+        return found.values().stream().anyMatch(v -> v != null);
+    }
+
+    public boolean isSubjectDenied(String subject) {
+        return values.get(SUBJECT + subject) != null;
+    }
+}

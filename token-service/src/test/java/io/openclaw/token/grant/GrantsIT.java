@@ -1,0 +1,352 @@
+package io.openclaw.token.grant;
+
+import static io.openclaw.token.support.Platform.DEVICE_GRANT;
+import static io.openclaw.token.support.Platform.PAIRING_GRANT;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.startsWith;
+
+import io.openclaw.events.CloudEvent;
+import io.openclaw.events.EventType;
+import io.openclaw.events.Topics;
+import io.openclaw.testing.EventTap;
+import io.openclaw.testing.JwtResource;
+import io.openclaw.testing.KafkaResource;
+import io.openclaw.testing.PostgresResource;
+import io.openclaw.testing.RedisResource;
+import io.openclaw.token.access.AccessTokenVerifier;
+import io.openclaw.token.support.Platform;
+import io.openclaw.token.support.UpstreamStandIns;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.jose4j.jwt.JwtClaims;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@QuarkusTestResource(value = KafkaResource.class, restrictToAnnotatedClass = false)
+@QuarkusTestResource(value = JwtResource.class, restrictToAnnotatedClass = false)
+@QuarkusTestResource(value = PostgresResource.class, restrictToAnnotatedClass = false)
+@QuarkusTestResource(value = RedisResource.class, restrictToAnnotatedClass = false)
+@QuarkusTestResource(value = UpstreamStandIns.class, restrictToAnnotatedClass = false)
+class GrantsIT {
+
+    @Inject
+    AccessTokenVerifier verifier;
+
+    @AfterEach
+    void upstreamsBackUp() {
+        Platform.upstreams(false, false);
+    }
+
+    @Test
+    void pairingCodeExchangeCreatesADeviceAndAnswersTokensThatAreNotCached() {
+        String account = Platform.randomAccount();
+        try (EventTap tap = EventTap.open(Topics.TOKEN_EVENTS)) {
+            JsonPath answer = Platform.exchange(Platform.issueCode(account, "data:read", "device:control"))
+                    .then()
+                    .statusCode(200)
+                    .header("Cache-Control", "no-store")
+                    .body("token_type", equalTo("Bearer"))
+                    .body("expires_in", equalTo(900))
+                    .body("scope", equalTo("data:read device:control"))
+                    .body("refresh_token", startsWith("ocr_"))
+                    .body("device_id", startsWith("dev_"))
+                    .extract()
+                    .jsonPath();
+            String deviceId = answer.getString("device_id");
+            JwtClaims claims = verifier.verify(answer.getString("access_token")).orElseThrow();
+            assertThat(claims.getClaimValueAsString("sub")).isEqualTo(deviceId);
+            assertThat(claims.getClaimValueAsString("acc")).isEqualTo(account);
+
+            CloudEvent paired = tap.await(
+                    e -> e.type().equals(EventType.TOKEN_DEVICE_PAIRED.type()) && deviceId.equals(e.subject()),
+                    Duration.ofSeconds(20));
+            assertThat(paired.accountId()).isEqualTo(account);
+            assertThat(paired.strings("scopes")).containsExactly("data:read", "device:control");
+            CloudEvent issued = tap.await(
+                    e -> e.type().equals(EventType.TOKEN_ISSUED.type()) && deviceId.equals(e.subject()),
+                    Duration.ofSeconds(20));
+            assertThat(issued.string("grant_type")).isEqualTo(PAIRING_GRANT);
+            assertThat(issued.string("jti")).isEqualTo(claims.getClaimValueAsString("jti"));
+        }
+    }
+
+    @Test
+    void theJsonTwinPairsWithTheSameAnswer() {
+        String code = Platform.issueCode(Platform.randomAccount(), "data:read");
+        given().contentType(ContentType.JSON)
+                .body(Map.of("pairing_code", code.toLowerCase(), "device_name", "Kitchen"))
+                .post("/v1/auth/pair")
+                .then()
+                .statusCode(200)
+                .header("Cache-Control", "no-store")
+                .body("access_token", notNullValue())
+                .body("refresh_token", startsWith("ocr_"))
+                .body("scope", equalTo("data:read"))
+                .body("device_id", startsWith("dev_"));
+    }
+
+    @Test
+    void aUsedCodeIsRefusedWithPairingServicesReason() {
+        String code = Platform.issueCode(Platform.randomAccount(), "data:read");
+        Platform.exchange(code).then().statusCode(200);
+        Platform.exchange(code)
+                .then()
+                .statusCode(400)
+                .body("error", equalTo("invalid_grant"))
+                .body("error_description", equalTo("code_used"));
+        Platform.exchange("ZZZZ-ZZZZ-ZZZZ")
+                .then()
+                .statusCode(400)
+                .body("error", equalTo("invalid_grant"))
+                .body("error_description", equalTo("invalid_code"));
+    }
+
+    @Test
+    void aCodeRedeemedTwiceUpstreamFailsAndRevokesTheFamilyTheFirstExchangeMade() {
+        String code = Platform.issueCode(Platform.randomAccount(), "data:read");
+        JsonPath first =
+                Platform.exchange(code).then().statusCode(200).extract().jsonPath();
+        Platform.replayCode(code);
+        Platform.exchange(code)
+                .then()
+                .statusCode(400)
+                .body("error", equalTo("invalid_grant"))
+                .body("error_description", equalTo("code_used"));
+        Platform.refresh(first.getString("refresh_token"))
+                .then()
+                .statusCode(400)
+                .body("error", equalTo("invalid_grant"));
+        assertThat(Platform.isActive(first.getString("access_token"))).isFalse();
+    }
+
+    @Test
+    void badRequestsAreClearOAuthErrorsNeverServerErrors() {
+        given().contentType(ContentType.URLENC)
+                .formParam("pairing_code", "ABCD")
+                .post("/v1/oauth/token")
+                .then()
+                .statusCode(400)
+                .body("error", equalTo("invalid_request"));
+        given().contentType(ContentType.URLENC)
+                .formParam("grant_type", "password")
+                .post("/v1/oauth/token")
+                .then()
+                .statusCode(400)
+                .body("error", equalTo("unsupported_grant_type"));
+        given().contentType(ContentType.URLENC)
+                .formParam("grant_type", PAIRING_GRANT)
+                .post("/v1/oauth/token")
+                .then()
+                .statusCode(400)
+                .body("error", equalTo("invalid_request"));
+        given().contentType(ContentType.URLENC)
+                .formParam("grant_type", "refresh_token")
+                .formParam("grant_type", "refresh_token")
+                .post("/v1/oauth/token")
+                .then()
+                .statusCode(400)
+                .body("error", equalTo("invalid_request"));
+        given().contentType(ContentType.URLENC)
+                .formParam("grant_type", "refresh_token")
+                .formParam("refresh_token", "not-a-token")
+                .post("/v1/oauth/token")
+                .then()
+                .statusCode(400)
+                .body("error", equalTo("invalid_grant"));
+    }
+
+    @Test
+    void theJsonTwinRejectsUnknownFieldsWrongTypesAndOversizedBodies() {
+        given().contentType(ContentType.JSON)
+                .body("{\"pairing_code\":\"ABCD-EFGH-JKMN\",\"admin\":true}")
+                .post("/v1/auth/pair")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("code", equalTo("unknown_field"));
+        given().contentType(ContentType.JSON)
+                .body("{\"pairing_code\":[1,2]}")
+                .post("/v1/auth/pair")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("code", equalTo("wrong_type"));
+        given().contentType(ContentType.JSON)
+                .body("{\"pairing_code\":")
+                .post("/v1/auth/pair")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json");
+        given().contentType(ContentType.JSON)
+                .body("{\"pairing_code\":\"" + "A".repeat(70_000) + "\"}")
+                .post("/v1/auth/pair")
+                .then()
+                .statusCode(413);
+    }
+
+    @Test
+    void deviceCodePollingAnswersExactlyAsRfc8628SaysThenTokensOnce() {
+        String account = Platform.randomAccount();
+        for (String state : List.of("authorization_pending", "slow_down", "access_denied", "expired_token")) {
+            String deviceCode = "dc-" + state + "-" + account;
+            authorization(deviceCode, account, state);
+            pollDeviceCode(deviceCode, account).then().statusCode(400).body("error", equalTo(state));
+        }
+        String deviceCode = "dc-approved-" + account;
+        authorization(deviceCode, account, "approved");
+        pollDeviceCode(deviceCode, account)
+                .then()
+                .statusCode(200)
+                .body("scope", equalTo("data:read"))
+                .body("refresh_token", startsWith("ocr_"))
+                .body("device_id", startsWith("dev_"));
+        pollDeviceCode(deviceCode, account).then().statusCode(400).body("error", equalTo("invalid_grant"));
+    }
+
+    @Test
+    void clientCredentialsGrantsExactlyTheRequestedScopesWithinTheKeys() {
+        String account = Platform.randomAccount();
+        String keyId = "key_" + account.substring(4);
+        String secret = Platform.registerKey(keyId, account, "VALID", "pairing:issue", "devices:read");
+
+        JsonPath all = Platform.clientCredentials(keyId, secret, null)
+                .then()
+                .statusCode(200)
+                .header("Cache-Control", "no-store")
+                .body("scope", equalTo("pairing:issue devices:read"))
+                .extract()
+                .jsonPath();
+        assertThat(all.getString("refresh_token")).isNull();
+        JwtClaims claims = verifier.verify(all.getString("access_token")).orElseThrow();
+        assertThat(claims.getClaimValueAsString("acc")).isEqualTo(account);
+        assertThat(claims.getClaimValueAsString("client_id")).isEqualTo(keyId);
+
+        Platform.clientCredentials(keyId, secret, "devices:read")
+                .then()
+                .statusCode(200)
+                .body("scope", equalTo("devices:read"));
+        Platform.clientCredentials(keyId, secret, "devices:read platform:admin")
+                .then()
+                .statusCode(400)
+                .body("error", equalTo("invalid_scope"));
+        Platform.clientCredentials("key_someoneelse", secret, null)
+                .then()
+                .statusCode(401)
+                .body("error", equalTo("invalid_client"));
+        Platform.clientCredentials(keyId, "ock_test_" + "x".repeat(38), null)
+                .then()
+                .statusCode(401)
+                .body("error", equalTo("invalid_client"));
+        given().auth()
+                .preemptive()
+                .basic(keyId, secret)
+                .contentType(ContentType.URLENC)
+                .formParam("grant_type", "client_credentials")
+                .post("/v1/oauth/token")
+                .then()
+                .statusCode(200)
+                .body("scope", equalTo("pairing:issue devices:read"));
+    }
+
+    @Test
+    void revokedOrSuspendedKeysAreInvalidClients() {
+        String account = Platform.randomAccount();
+        String revoked = Platform.registerKey("key_r" + account.substring(4), account, "REVOKED", "devices:read");
+        Platform.clientCredentials("key_r" + account.substring(4), revoked, null)
+                .then()
+                .statusCode(401)
+                .body("error", equalTo("invalid_client"))
+                .body("error_description", equalTo("client authentication failed"));
+    }
+
+    @Test
+    void thePlatformAdminKeysTokenCarriesAccPlatformAndPlatformAdmin() {
+        String secret = Platform.registerKey(
+                "key_platform_admin", "acc_platform", "VALID", "platform:admin", "keys:manage", "audit:read");
+        String token = Platform.clientCredentials("key_platform_admin", secret, null)
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("access_token");
+        JwtClaims claims = verifier.verify(token).orElseThrow();
+        assertThat(claims.getClaimValueAsString("acc")).isEqualTo("acc_platform");
+        assertThat(claims.getClaimValueAsString("scope")).contains("platform:admin");
+    }
+
+    @Test
+    void positiveKeyVerificationsAreCachedForSecondsNotRecheckedEveryTime() {
+        String account = Platform.randomAccount();
+        String keyId = "key_c" + account.substring(4);
+        String secret = Platform.registerKey(keyId, account, "VALID", "devices:read");
+        Platform.clientCredentials(keyId, secret, null).then().statusCode(200);
+        Platform.clientCredentials(keyId, secret, null).then().statusCode(200);
+        assertThat(Platform.verificationCalls(keyId)).isEqualTo(1);
+    }
+
+    @Test
+    void anUnreachableUpstreamAnswers503TemporarilyUnavailable() {
+        String code = Platform.issueCode(Platform.randomAccount(), "data:read");
+        Platform.upstreams(true, true);
+        Platform.exchange(code).then().statusCode(503).body("error", equalTo("temporarily_unavailable"));
+        String account = Platform.randomAccount();
+        String keyId = "key_d" + account.substring(4);
+        String secret = Platform.registerKey(keyId, account, "VALID", "devices:read");
+        Platform.clientCredentials(keyId, secret, null)
+                .then()
+                .statusCode(503)
+                .body("error", equalTo("temporarily_unavailable"));
+        Platform.upstreams(false, false);
+        Platform.exchange(code).then().statusCode(200);
+    }
+
+    @Test
+    void upstreamCallsCarryAFiveMinuteServiceTokenWithExactlyTheServiceScopes() throws Exception {
+        Platform.exchange(Platform.issueCode(Platform.randomAccount(), "data:read"))
+                .then()
+                .statusCode(200);
+        String token = given().baseUri(Platform.standIn())
+                .get("/test/last-authorization")
+                .then()
+                .extract()
+                .path("token");
+        JwtClaims claims = verifier.verify(token).orElseThrow();
+        assertThat(claims.getClaimValueAsString("sub")).isEqualTo("svc:token-service");
+        assertThat(claims.hasClaim("acc")).isFalse();
+        assertThat(claims.getClaimValueAsString("scope")).isEqualTo("pairing:redeem keys:verify");
+        assertThat(claims.getClaimValue("exp", Long.class) - claims.getClaimValue("iat", Long.class))
+                .isEqualTo(300);
+    }
+
+    private static void authorization(String deviceCode, String account, String state) {
+        given().baseUri(Platform.standIn())
+                .contentType(ContentType.JSON)
+                .body(Map.of(
+                        "device_code", deviceCode,
+                        "client_id", account,
+                        "state", state,
+                        "authorization_id", "da_" + deviceCode.hashCode(),
+                        "account_id", account,
+                        "scopes", List.of("data:read")))
+                .post("/test/device-authorizations")
+                .then()
+                .statusCode(204);
+    }
+
+    private static io.restassured.response.Response pollDeviceCode(String deviceCode, String clientId) {
+        return given().contentType(ContentType.URLENC)
+                .formParam("grant_type", DEVICE_GRANT)
+                .formParam("device_code", deviceCode)
+                .formParam("client_id", clientId)
+                .post("/v1/oauth/token");
+    }
+}

@@ -1,0 +1,212 @@
+package io.openclaw.token.refresh;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+import io.openclaw.events.CloudEvent;
+import io.openclaw.events.EventType;
+import io.openclaw.events.Topics;
+import io.openclaw.testing.EventTap;
+import io.openclaw.testing.JwtResource;
+import io.openclaw.testing.KafkaResource;
+import io.openclaw.testing.PostgresResource;
+import io.openclaw.testing.RedisResource;
+import io.openclaw.token.device.IdleDeviceSweep;
+import io.openclaw.token.support.Platform;
+import io.openclaw.token.support.ShiftableClock;
+import io.openclaw.token.support.UpstreamStandIns;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@QuarkusTestResource(value = KafkaResource.class, restrictToAnnotatedClass = false)
+@QuarkusTestResource(value = JwtResource.class, restrictToAnnotatedClass = false)
+@QuarkusTestResource(value = PostgresResource.class, restrictToAnnotatedClass = false)
+@QuarkusTestResource(value = RedisResource.class, restrictToAnnotatedClass = false)
+@QuarkusTestResource(value = UpstreamStandIns.class, restrictToAnnotatedClass = false)
+class RefreshRotationIT {
+
+    @Inject
+    ShiftableClock clock;
+
+    @Inject
+    IdleDeviceSweep idleDeviceSweep;
+
+    @Test
+    void everyRefreshRotatesTheTokenAndKeepsTheGrantedScopes() {
+        JsonPath paired = Platform.pairedDevice(Platform.randomAccount(), "data:read", "device:control");
+        JsonPath first = Platform.refresh(paired.getString("refresh_token"))
+                .then()
+                .statusCode(200)
+                .header("Cache-Control", "no-store")
+                .body("scope", equalTo("data:read device:control"))
+                .body("device_id", equalTo(paired.getString("device_id")))
+                .extract()
+                .jsonPath();
+        assertThat(first.getString("refresh_token")).isNotEqualTo(paired.getString("refresh_token"));
+        JsonPath second = Platform.refresh(first.getString("refresh_token"))
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
+        assertThat(Platform.isActive(second.getString("access_token"))).isTrue();
+    }
+
+    @Test
+    void aRefreshMayNarrowButNeverWidenTheScopes() {
+        JsonPath paired = Platform.pairedDevice(Platform.randomAccount(), "data:read", "device:control");
+        JsonPath narrowed = given().contentType(ContentType.URLENC)
+                .formParam("grant_type", "refresh_token")
+                .formParam("refresh_token", paired.getString("refresh_token"))
+                .formParam("scope", "data:read")
+                .post("/v1/oauth/token")
+                .then()
+                .statusCode(200)
+                .body("scope", equalTo("data:read"))
+                .extract()
+                .jsonPath();
+        given().contentType(ContentType.URLENC)
+                .formParam("grant_type", "refresh_token")
+                .formParam("refresh_token", narrowed.getString("refresh_token"))
+                .formParam("scope", "data:read data:write")
+                .post("/v1/oauth/token")
+                .then()
+                .statusCode(400)
+                .body("error", equalTo("invalid_scope"));
+        // the refused request did not consume the token
+        Platform.refresh(narrowed.getString("refresh_token")).then().statusCode(200);
+    }
+
+    @Test
+    void reusedRefreshTokenRevokesTheWholeFamilyAndItsAccessTokens() {
+        String account = Platform.randomAccount();
+        JsonPath paired = Platform.pairedDevice(account, "data:read");
+        JsonPath rotated = Platform.refresh(paired.getString("refresh_token"))
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
+        try (EventTap tap = EventTap.open(Topics.TOKEN_EVENTS)) {
+            Platform.refresh(paired.getString("refresh_token"))
+                    .then()
+                    .statusCode(400)
+                    .body("error", equalTo("invalid_grant"));
+            CloudEvent reuse = tap.await(
+                    e -> e.type().equals(EventType.TOKEN_REFRESH_REUSE_DETECTED.type())
+                            && account.equals(e.accountId()),
+                    Duration.ofSeconds(20));
+            assertThat(reuse.string("device_id")).isEqualTo(paired.getString("device_id"));
+            assertThat(reuse.reason()).isEqualTo("refresh_token_reuse");
+        }
+        Platform.refresh(rotated.getString("refresh_token"))
+                .then()
+                .statusCode(400)
+                .body("error", equalTo("invalid_grant"));
+        assertThat(Platform.isActive(rotated.getString("access_token"))).isFalse();
+        assertThat(Platform.isActive(paired.getString("access_token"))).isFalse();
+    }
+
+    @Test
+    void twentyConcurrentRefreshesOfOneTokenGiveExactlyOneSuccess() throws Exception {
+        JsonPath paired = Platform.pairedDevice(Platform.randomAccount(), "data:read");
+        String refreshToken = paired.getString("refresh_token");
+        int parallel = 20;
+        ExecutorService pool = Executors.newFixedThreadPool(parallel);
+        CountDownLatch start = new CountDownLatch(1);
+        try {
+            List<Future<Integer>> answers = new ArrayList<>();
+            for (int i = 0; i < parallel; i++) {
+                Callable<Integer> call = () -> {
+                    start.await();
+                    return Platform.refresh(refreshToken).statusCode();
+                };
+                answers.add(pool.submit(call));
+            }
+            start.countDown();
+            List<Integer> statuses = new ArrayList<>();
+            for (Future<Integer> answer : answers) {
+                statuses.add(answer.get());
+            }
+            assertThat(statuses).filteredOn(s -> s == 200).hasSize(1);
+            assertThat(statuses).filteredOn(s -> s == 400).hasSize(parallel - 1);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aFamilyIdleLongerThanTheIdleLifetimeCannotRefresh() {
+        JsonPath paired = Platform.pairedDevice(Platform.randomAccount(), "data:read");
+        clock.shift(Duration.ofDays(14).plusMinutes(1));
+        Platform.refresh(paired.getString("refresh_token"))
+                .then()
+                .statusCode(400)
+                .body("error", equalTo("invalid_grant"));
+    }
+
+    @Test
+    void aFamilyUsedEveryFewDaysStillEndsAtItsAbsoluteLifetime() {
+        JsonPath current = Platform.pairedDevice(Platform.randomAccount(), "data:read");
+        for (int i = 0; i < 2; i++) {
+            clock.shift(Duration.ofDays(13));
+            current = Platform.refresh(current.getString("refresh_token"))
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .jsonPath();
+        }
+        clock.shift(Duration.ofDays(5));
+        Platform.refresh(current.getString("refresh_token"))
+                .then()
+                .statusCode(400)
+                .body("error", equalTo("invalid_grant"));
+    }
+
+    @Test
+    void theIdleDeviceJobRevokesDevicesIdlePastTheIdleLifetime() {
+        String account = Platform.randomAccount();
+        JsonPath idle = Platform.pairedDevice(account, "data:read");
+        String idleDevice = idle.getString("device_id");
+        clock.shift(Duration.ofDays(10));
+        JsonPath busy = Platform.pairedDevice(account, "data:read");
+        clock.shift(Duration.ofDays(5));
+        try (EventTap tap = EventTap.open(Topics.TOKEN_EVENTS)) {
+            assertThat(idleDeviceSweep.sweep()).isGreaterThanOrEqualTo(1);
+            CloudEvent revoked = tap.await(
+                    e -> e.type().equals(EventType.TOKEN_DEVICE_REVOKED.type()) && idleDevice.equals(e.subject()),
+                    Duration.ofSeconds(20));
+            assertThat(revoked.reason()).isEqualTo("idle");
+        }
+        List<Map<String, Object>> devices = given().auth()
+                .oauth2(Platform.bearer(account, "key_owner", "devices:read"))
+                .get("/v1/devices")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("devices");
+        assertThat(devices)
+                .anySatisfy(d -> {
+                    assertThat(d.get("id")).isEqualTo(idleDevice);
+                    assertThat(d.get("state")).isEqualTo("revoked");
+                })
+                .anySatisfy(d -> {
+                    assertThat(d.get("id")).isEqualTo(busy.getString("device_id"));
+                    assertThat(d.get("state")).isEqualTo("active");
+                });
+        Platform.refresh(busy.getString("refresh_token")).then().statusCode(200);
+    }
+}

@@ -98,10 +98,10 @@ class KubernetesManifestsTest {
 
         assertThat(rendered.objects).hasSizeGreaterThan(40);
         List<String> unknown = rendered.objects.stream()
-                .flatMap(
-                        o -> RenderedManifests.unknownFields(
-                                o, o.getKind() + "/" + o.getMetadata().getName())
-                                .stream())
+                .flatMap(o -> RenderedManifests.unknownFields(
+                        o instanceof GenericKubernetesResource custom ? RenderedManifests.typed(custom) : o,
+                        o.getKind() + "/" + o.getMetadata().getName())
+                        .stream())
                 .toList();
         assertThat(unknown).as("fields the Kubernetes API does not know").isEmpty();
         assertThat(rendered.objects).allSatisfy(o -> assertThat(o.getMetadata().getNamespace())
@@ -134,6 +134,24 @@ class KubernetesManifestsTest {
         assertThat(RenderedManifests.unknownFields(parsed.get(0), "Deployment/typo"))
                 .containsExactly("Deployment/typo.spec.template.spec.containers[0].securityContext: "
                         + "[readOnlyRootFileSystem]");
+    }
+
+    @Test
+    void theUnknownFieldCheckCatchesAMisspeltFieldInAStrimziResource() {
+        GenericKubernetesResource topic = (GenericKubernetesResource) RenderedManifests.parse(
+                        """
+                apiVersion: kafka.strimzi.io/v1
+                kind: KafkaTopic
+                metadata:
+                  name: typo
+                spec:
+                  partitions: 3
+                  replica: 3
+                """)
+                .get(0);
+
+        assertThat(RenderedManifests.unknownFields(RenderedManifests.typed(topic), "KafkaTopic/typo"))
+                .containsExactly("KafkaTopic/typo.spec: [replica]");
     }
 
     // ---------------------------------------------------------------- workloads
@@ -637,7 +655,6 @@ class KubernetesManifestsTest {
         GenericKubernetesResource kafka = prod.custom("Kafka").get(0);
         assertThat(String.valueOf(at(kafka, "spec", "kafka", "config", "min.insync.replicas")))
                 .isEqualTo("2");
-        assertThat(kafka.getMetadata().getAnnotations()).containsEntry("strimzi.io/kraft", "enabled");
     }
 
     @ParameterizedTest

@@ -8,6 +8,10 @@ import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.strimzi.api.kafka.model.kafka.Kafka;
+import io.strimzi.api.kafka.model.nodepool.KafkaNodePool;
+import io.strimzi.api.kafka.model.topic.KafkaTopic;
+import io.strimzi.api.kafka.model.user.KafkaUser;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.InvocationTargetException;
@@ -122,6 +126,23 @@ final class RenderedManifests {
                 .findFirst();
     }
 
+    /** Strimzi's typed model for each Strimzi kind the manifests use. */
+    static final Map<String, Class<? extends HasMetadata>> STRIMZI_KINDS = Map.of(
+            "Kafka", Kafka.class,
+            "KafkaNodePool", KafkaNodePool.class,
+            "KafkaTopic", KafkaTopic.class,
+            "KafkaUser", KafkaUser.class);
+
+    /**
+     * A custom resource in its typed model where there is one (Strimzi), so that its fields can be checked like
+     * those of built-in kinds; other custom resources stay generic.
+     */
+    static Object typed(GenericKubernetesResource resource) {
+        Class<? extends HasMetadata> type =
+                resource.getApiVersion().startsWith("kafka.strimzi.io/") ? STRIMZI_KINDS.get(resource.getKind()) : null;
+        return type == null ? resource : SERIALIZATION.convertValue(resource, type);
+    }
+
     /** Custom resources of one kind, e.g. {@code KafkaTopic}. */
     List<GenericKubernetesResource> custom(String kind) {
         return all(GenericKubernetesResource.class).stream()
@@ -152,7 +173,8 @@ final class RenderedManifests {
     /**
      * Fields the fabric8 model did not recognise (it keeps them in {@code additionalProperties} instead of failing):
      * a misspelt {@code readOnlyRootFileSystem} is silently ignored by a lenient parser and by an old API server.
-     * Custom resources have no schema here and are not walked.
+     * Strimzi resources are checked in Strimzi's model (see {@link #typed}); other custom resources have no schema
+     * here and are not walked.
      */
     static List<String> unknownFields(Object node, String path) {
         List<String> found = new ArrayList<>();
@@ -175,11 +197,13 @@ final class RenderedManifests {
             map.forEach((key, value) -> collectUnknownFields(value, path + "." + key, found));
             return;
         }
-        if (!node.getClass().getName().startsWith("io.fabric8.kubernetes.api.model")) {
+        String type = node.getClass().getName();
+        if (!type.startsWith("io.fabric8.kubernetes.api.model") && !type.startsWith("io.strimzi.api")) {
             return;
         }
         for (Method getter : node.getClass().getMethods()) {
             if (getter.getParameterCount() != 0
+                    || getter.isBridge()
                     || Modifier.isStatic(getter.getModifiers())
                     || !getter.getName().startsWith("get")
                     || getter.getDeclaringClass() == Object.class) {

@@ -28,6 +28,9 @@ import io.fabric8.kubernetes.api.model.networking.v1.IngressRule;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.openshift.api.model.monitoring.v1.PrometheusRule;
+import io.fabric8.openshift.api.model.monitoring.v1.Rule;
+import io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor;
 import io.openclaw.events.EventType;
 import io.openclaw.events.Topics;
 import java.io.IOException;
@@ -332,20 +335,17 @@ class KubernetesManifestsTest {
             assertThat(hpa.getSpec().getMinReplicas())
                     .isLessThanOrEqualTo(hpa.getSpec().getMaxReplicas());
         }
-        for (GenericKubernetesResource monitor : rendered.custom("ServiceMonitor")) {
-            @SuppressWarnings("unchecked")
-            Map<String, String> selector = (Map<String, String>) at(monitor, "spec", "selector", "matchLabels");
+        for (ServiceMonitor monitor : rendered.all(ServiceMonitor.class)) {
+            Map<String, String> selector = monitor.getSpec().getSelector().getMatchLabels();
             Service service = rendered.all(Service.class).stream()
                     .filter(s -> s.getMetadata().getLabels().entrySet().containsAll(selector.entrySet()))
                     .findFirst()
                     .orElseThrow(() -> new AssertionError(
                             "ServiceMonitor " + monitor.getMetadata().getName() + " selects no Service"));
-            @SuppressWarnings("unchecked")
-            List<Map<String, Object>> endpoints = (List<Map<String, Object>>) at(monitor, "spec", "endpoints");
-            assertThat(endpoints).isNotEmpty().allSatisfy(endpoint -> {
-                assertThat(endpoint.get("path")).isEqualTo("/q/metrics");
+            assertThat(monitor.getSpec().getEndpoints()).isNotEmpty().allSatisfy(endpoint -> {
+                assertThat(endpoint.getPath()).isEqualTo("/q/metrics");
                 assertThat(service.getSpec().getPorts())
-                        .anyMatch(p -> p.getName().equals(endpoint.get("port")));
+                        .anyMatch(p -> p.getName().equals(endpoint.getPort()));
             });
         }
     }
@@ -354,11 +354,52 @@ class KubernetesManifestsTest {
     @ValueSource(strings = {"dev", "prod"})
     void everyServiceIsScrapedByAServiceMonitor(String overlay) {
         RenderedManifests rendered = RenderedManifests.of(overlay);
-        Set<Object> scraped = rendered.custom("ServiceMonitor").stream()
-                .map(m -> ((Map<?, ?>) at(m, "spec", "selector", "matchLabels")).get(LABEL_NAME))
+        Set<String> scraped = rendered.all(ServiceMonitor.class).stream()
+                .map(m -> m.getSpec().getSelector().getMatchLabels().get(LABEL_NAME))
                 .collect(Collectors.toSet());
 
         assertThat(scraped).containsAll(SERVICES);
+    }
+
+    /** A metric name in a PromQL expression: snake_case with an OpenClaw, HTTP, Kafka or {@code up} prefix. */
+    static final Pattern METRIC =
+            Pattern.compile("\\b((?:openclaw|http_server|kafka)_[a-z_]+|up)\\b(?=\\s*[{\\[]|\\s*[=<>])");
+
+    @Test
+    void everyAlertHasASeverityAndARunbookSectionThatDocumentsItsMetrics() throws IOException {
+        String runbook = Files.readString(RenderedManifests.repositoryRoot().resolve("docs/operations.md"));
+        Set<String> anchors = runbook.lines()
+                .filter(line -> line.startsWith("#"))
+                .map(line -> line.replaceFirst("^#+\\s*", "")
+                        .toLowerCase(java.util.Locale.ROOT)
+                        .replaceAll("[^a-z0-9 -]", "")
+                        .replace(' ', '-'))
+                .collect(Collectors.toSet());
+        List<Rule> rules = RenderedManifests.of("prod").all(PrometheusRule.class).stream()
+                .flatMap(r -> r.getSpec().getGroups().stream())
+                .flatMap(g -> g.getRules().stream())
+                .toList();
+
+        assertThat(rules)
+                .extracting(Rule::getAlert)
+                .contains(
+                        "PairingRedemptionFailureRateHigh",
+                        "RefreshTokenReuseDetected",
+                        "OutboxLagHigh",
+                        "KafkaConsumerLagHigh");
+        for (Rule rule : rules) {
+            assertThat(rule.getLabels()).as(rule.getAlert()).containsKey("severity");
+            assertThat(rule.getLabels().get("severity")).isIn("warning", "critical");
+            String link = rule.getAnnotations().get("runbook");
+            assertThat(link).as(rule.getAlert() + " runbook").startsWith("docs/operations.md#");
+            assertThat(anchors)
+                    .as(rule.getAlert() + " runbook section")
+                    .contains(link.substring(link.indexOf('#') + 1));
+            String expr = rule.getExpr().getStrVal();
+            METRIC.matcher(expr).results().map(m -> m.group(1)).forEach(metric -> assertThat(runbook)
+                    .as(rule.getAlert() + " uses " + metric + ", which the runbook must document")
+                    .contains("`" + metric));
+        }
     }
 
     // ---------------------------------------------------------------- prod shape
@@ -762,7 +803,8 @@ class KubernetesManifestsTest {
                 assertThat(acls).as(user + " may use consumer group " + group).anySatisfy(acl -> {
                     Map<?, ?> resource = (Map<?, ?>) acl.get("resource");
                     assertThat(resource.get("type")).isEqualTo("group");
-                    assertThat((List<?>) acl.get("operations")).asList().contains("Read");
+                    assertThat(((List<?>) acl.get("operations")).contains("Read"))
+                            .isTrue();
                     String name = (String) resource.get("name");
                     if ("prefix".equals(resource.get("patternType"))) {
                         assertThat(group).startsWith(name);

@@ -198,7 +198,9 @@ final class RenderedManifests {
             return;
         }
         String type = node.getClass().getName();
-        if (!type.startsWith("io.fabric8.kubernetes.api.model") && !type.startsWith("io.strimzi.api")) {
+        if (!type.startsWith("io.fabric8.kubernetes.api.model")
+                && !type.startsWith("io.fabric8.openshift.api.model")
+                && !type.startsWith("io.strimzi.api")) {
             return;
         }
         for (Method getter : node.getClass().getMethods()) {

@@ -137,12 +137,7 @@ public class TokenEndpoint {
         PairingClient.Outcome outcome = upstream(() -> pairing.poll(deviceCode, clientId, context.sourceIp()));
         if (outcome instanceof Refused refused) {
             // RFC 8628 §3.5 errors pass through unchanged
-            throw new OAuthException(
-                    refused.status() == 429 ? 400 : 400,
-                    refused.reason(),
-                    describe(refused.reason()),
-                    refused.reason(),
-                    Map.of());
+            throw new OAuthException(400, refused.reason(), describe(refused.reason()), refused.reason(), Map.of());
         }
         return enrollment.enroll((Granted) outcome, DEVICE_CODE, name, clientId, context);
     }

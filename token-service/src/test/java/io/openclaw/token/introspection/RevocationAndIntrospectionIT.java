@@ -305,7 +305,17 @@ class RevocationAndIntrospectionIT {
                 .delete("/v1/devices/dev_00000000000000000000")
                 .then()
                 .statusCode(403);
-        given().get("/v1/devices").then().statusCode(401);
+        given().get("/v1/devices")
+                .then()
+                .statusCode(401)
+                .contentType("application/problem+json")
+                .body("code", equalTo("unauthorized"));
+        given().auth()
+                .oauth2(Platform.bearer(account, "key_x", "data:read"))
+                .get("/v1/devices")
+                .then()
+                .contentType("application/problem+json")
+                .body("code", equalTo("insufficient_scope"));
     }
 
     @Test

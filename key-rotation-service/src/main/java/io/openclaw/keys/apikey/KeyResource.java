@@ -85,6 +85,17 @@ public class KeyResource {
         return Response.noContent().build();
     }
 
+    /** The successor of a scheduled rotation, shown once to its owner. */
+    @POST
+    @Path("/{id}/reveal")
+    public Response reveal(@PathParam("id") String id) {
+        String secret = rotation.reveal(Caller.of(jwt), id);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("id", id);
+        body.put("key", secret);
+        return Response.ok(body).header("Cache-Control", "no-store").build();
+    }
+
     @POST
     @Path("/{id}/rotate")
     @Consumes(MediaType.APPLICATION_JSON)

@@ -16,6 +16,12 @@ public interface KeysConfig {
     /** Hex SHA-256 of the bootstrap platform-admin key, when only its hash is configured. */
     Optional<String> bootstrapAdminKeySha256();
 
+    /**
+     * Base64 of 32 random bytes (from a Secret, env OPENCLAW_KEYS_SEALING_KEY): seals the successor of a
+     * scheduled rotation until its owner collects it. Without it, scheduled rotations are not started.
+     */
+    Optional<String> sealingKey();
+
     /** Id of the bootstrap platform-admin key. */
     @WithDefault("key_platform_admin")
     String bootstrapAdminKeyId();

@@ -51,6 +51,8 @@ public class KeyRotation {
     private final VerificationCache cache;
     private final KeysConfig config;
     private final Clock clock;
+    private final SuccessorSeal seal;
+    private volatile boolean warnedUnsealed;
 
     public KeyRotation(
             Database database,
@@ -59,7 +61,9 @@ public class KeyRotation {
             Outbox outbox,
             VerificationCache cache,
             KeysConfig config,
-            Clock clock) {
+            Clock clock,
+            SuccessorSeal seal) {
+        this.seal = seal;
         this.database = database;
         this.store = store;
         this.keys = keys;
@@ -110,8 +114,40 @@ public class KeyRotation {
         return rotated;
     }
 
+    /**
+     * The successor key of a scheduled rotation, handed out once: the sealed copy is cleared by the same
+     * {@code UPDATE … RETURNING} that reads it.
+     */
+    public String reveal(Caller caller, String id) {
+        byte[] sealed = database.inTransaction(connection -> {
+            ApiKey key = keys.lockVisible(connection, caller, id).orElseThrow(ApiKeys::notFound);
+            try (PreparedStatement take = connection.prepareStatement("UPDATE api_keys k SET sealed_key = NULL"
+                    + " FROM (SELECT id, sealed_key FROM api_keys WHERE id = ? AND sealed_key IS NOT NULL FOR UPDATE)"
+                    + " sealed WHERE k.id = sealed.id RETURNING sealed.sealed_key")) {
+                take.setString(1, key.id());
+                try (ResultSet row = take.executeQuery()) {
+                    if (!row.next()) {
+                        throw Problem.notFound(
+                                "nothing_to_reveal", "this key has no successor waiting to be collected");
+                    }
+                    return row.getBytes(1);
+                }
+            }
+        });
+        Log.infof("successor key %s collected by %s", id, caller.subject());
+        return seal.open(id, sealed);
+    }
+
     /** Opens a run for each key whose policy is due; returns how many were opened. */
     public int startDueRotations() {
+        if (!seal.isConfigured()) {
+            if (!warnedUnsealed) {
+                warnedUnsealed = true;
+                Log.warn("openclaw.keys.sealing-key is not set: scheduled rotations are not started, because"
+                        + " their successor keys could not be delivered to the owners");
+            }
+            return 0;
+        }
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         return database.inTransaction(connection -> {
             List<ApiKey> due = new ArrayList<>();
@@ -185,8 +221,15 @@ public class KeyRotation {
             finish(connection, run, now, "key no longer current and active");
             return;
         }
-        ApiKey pending = newSuccessor(key, ApiKeyFormat.generate(key.environment()), ApiKey.PENDING, now);
+        String secret = ApiKeyFormat.generate(key.environment());
+        ApiKey pending = newSuccessor(key, secret, ApiKey.PENDING, now);
         store.insert(connection, pending);
+        try (PreparedStatement sealed =
+                connection.prepareStatement("UPDATE api_keys SET sealed_key = ? WHERE id = ?")) {
+            sealed.setBytes(1, seal.seal(pending.id(), secret));
+            sealed.setString(2, pending.id());
+            sealed.executeUpdate();
+        }
         updateRun(connection, run.id(), PENDING_CREATED, pending.id(), null, now);
         Log.infof("rotation %s of %s: created pending successor %s", run.id(), key.id(), pending.id());
     }

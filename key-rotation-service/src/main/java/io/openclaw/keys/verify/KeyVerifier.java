@@ -1,5 +1,6 @@
 package io.openclaw.keys.verify;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.openclaw.events.CloudEvent;
 import io.openclaw.events.EventFields;
 import io.openclaw.events.EventType;
@@ -33,6 +34,7 @@ public class KeyVerifier {
     private final UsageRecorder usage;
     private final EventPublisher publisher;
     private final Clock clock;
+    private final MeterRegistry metrics;
 
     public KeyVerifier(
             Database database,
@@ -41,7 +43,9 @@ public class KeyVerifier {
             RateLimiter rateLimiter,
             UsageRecorder usage,
             EventPublisher publisher,
-            Clock clock) {
+            Clock clock,
+            MeterRegistry metrics) {
+        this.metrics = metrics;
         this.database = database;
         this.store = store;
         this.cache = cache;
@@ -53,6 +57,8 @@ public class KeyVerifier {
 
     public Verification verify(Caller caller, VerifyRequest request, String userAgent) {
         Verification result = decide(caller, request);
+        metrics.counter("openclaw.keys.verifications", "code", result.code().name())
+                .increment();
         record(caller, request, userAgent, result);
         return result;
     }

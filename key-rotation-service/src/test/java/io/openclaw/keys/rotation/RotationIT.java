@@ -169,12 +169,37 @@ class RotationIT {
                     .until(() -> tap.matching(rotated).size() == 1);
         }
         assertThat(successors(id)).hasSize(1);
+        String successor = successors(id).get(0);
         given().auth()
                 .oauth2(Api.manager(account))
-                .get("/v1/keys/" + successors(id).get(0))
+                .get("/v1/keys/" + successor)
                 .then()
                 .body("stage", equalTo("current"))
                 .body("rotation_policy.every_days", equalTo(1));
+
+        given().auth()
+                .oauth2(Api.manager(Api.newAccount("Not the owner")))
+                .post("/v1/keys/" + successor + "/reveal")
+                .then()
+                .statusCode(404);
+        String key = given().auth()
+                .oauth2(Api.manager(account))
+                .post("/v1/keys/" + successor + "/reveal")
+                .then()
+                .statusCode(200)
+                .header("Cache-Control", "no-store")
+                .extract()
+                .path("key");
+        Api.verify(key, List.of("data:read"), null)
+                .then()
+                .body("code", equalTo("VALID"))
+                .body("key_id", equalTo(successor));
+        given().auth()
+                .oauth2(Api.manager(account))
+                .post("/v1/keys/" + successor + "/reveal")
+                .then()
+                .statusCode(404)
+                .body("code", equalTo("nothing_to_reveal"));
         given().auth().oauth2(Api.manager(account)).get("/v1/keys/" + id).then().body("stage", equalTo("previous"));
     }
 

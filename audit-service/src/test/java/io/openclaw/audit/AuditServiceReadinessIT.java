@@ -31,7 +31,21 @@ class AuditServiceReadinessIT {
     }
 
     @Test
-    void metricsAreExposedForPrometheus() {
-        given().when().get("/q/metrics").then().statusCode(200);
+    void livenessIncludesTheAuditLogWriter() {
+        given().when()
+                .get("/q/health/live")
+                .then()
+                .statusCode(200)
+                .body("checks.find { it.name == 'audit log writer' }.status", equalTo("UP"));
+    }
+
+    @Test
+    void metricsAreExposedForPrometheusWithTheDeadLetterCounters() {
+        given().when()
+                .get("/q/metrics")
+                .then()
+                .statusCode(200)
+                .body(org.hamcrest.Matchers.containsString(
+                        "openclaw_audit_dead_letters_total{reason=\"schema_violation\""));
     }
 }

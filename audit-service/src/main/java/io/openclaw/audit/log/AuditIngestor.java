@@ -68,20 +68,24 @@ public final class AuditIngestor implements Runnable {
         try {
             consumer.subscribe(settings.topics(), new Rebalance());
             while (running) {
-                ConsumerRecords<String, byte[]> records = consumer.poll(settings.pollTimeout());
-                if (records.isEmpty()) {
-                    continue;
-                }
+                ConsumerRecords<String, byte[]> records = null;
                 try {
-                    ingest(records);
+                    records = consumer.poll(settings.pollTimeout());
+                    if (!records.isEmpty()) {
+                        ingest(records);
+                    }
                 } catch (WakeupException e) {
                     throw e;
                 } catch (AuditStore.PositionConflict e) {
                     Log.warn(e.getMessage());
                     resume(consumer.assignment());
                 } catch (RuntimeException | java.sql.SQLException e) {
-                    Log.errorf("audit batch of %d records not stored, retrying: %s", records.count(), e.toString());
-                    rewind(records);
+                    Log.errorf(
+                            "audit batch of %d records not stored, retrying: %s",
+                            records == null ? 0 : records.count(), e.toString());
+                    if (records != null) {
+                        rewind(records);
+                    }
                     LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(
                             settings.retryBackoff().toMillis()));
                 }

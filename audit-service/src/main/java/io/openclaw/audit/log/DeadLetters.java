@@ -29,6 +29,16 @@ public final class DeadLetters {
     public DeadLetters(Producer<String, byte[]> producer, MeterRegistry registry) {
         this.producer = producer;
         this.registry = registry;
+        for (String reason : List.of("malformed", "unknown_type", "schema_violation", "secret_suspected")) {
+            counter(reason);
+        }
+    }
+
+    private Counter counter(String reason) {
+        return Counter.builder("openclaw.audit.dead_letters")
+                .description("Events sent to the dead-letter topic, by reason")
+                .tag("reason", reason)
+                .register(registry);
     }
 
     public void send(ConsumerRecord<String, byte[]> record, String reason, String detail) {
@@ -41,11 +51,7 @@ public final class DeadLetters {
         headers.add("dlq_offset", bytes(String.valueOf(record.offset())));
         byte[] value = "secret_suspected".equals(reason) ? null : record.value();
         pending.add(producer.send(new ProducerRecord<>(Topics.AUDIT_DEAD_LETTER, null, record.key(), value, headers)));
-        Counter.builder("openclaw.audit.dead_letters")
-                .description("Events sent to the dead-letter topic, by reason")
-                .tag("reason", reason)
-                .register(registry)
-                .increment();
+        counter(reason).increment();
         Log.warnf("dead-lettered %s/%d@%d: %s", record.topic(), record.partition(), record.offset(), reason);
     }
 

@@ -92,6 +92,11 @@ public class IngestLoop {
         }
     }
 
+    /** Whether the writer thread is alive (false when disabled). */
+    public boolean running() {
+        return thread != null && thread.isAlive();
+    }
+
     /** Consumer settings of the writer: manual commits, committed reads only, bounded batches. */
     public static Map<String, Object> consumerConfig(String bootstrapServers, String groupId, int maxBatch) {
         Map<String, Object> props = new HashMap<>();

@@ -46,9 +46,33 @@ public class IdleDeviceSweep {
             if (revoked > 0) {
                 Log.infof("revoked %d idle devices", revoked);
             }
+            purge();
         } catch (RuntimeException e) {
             Log.warnf("idle-device sweep failed: %s", e.getMessage());
         }
+    }
+
+    /**
+     * Deletes what no decision needs any more: refresh-token rows of families past their absolute lifetime
+     * (by a day, so a late reuse is still caught while the family could have lived) and consumed-event ids
+     * older than a week (Kafka redelivers within minutes, not weeks).
+     */
+    public void purge() {
+        database.inTransaction(connection -> {
+            Instant now = clock.instant();
+            try (PreparedStatement tokens =
+                    connection.prepareStatement("DELETE FROM refresh_token t USING refresh_family f"
+                            + " WHERE t.family_id = f.id AND f.absolute_expires_at < ?")) {
+                tokens.setTimestamp(1, Sql.ts(now.minus(java.time.Duration.ofDays(1))));
+                tokens.executeUpdate();
+            }
+            try (PreparedStatement events =
+                    connection.prepareStatement("DELETE FROM processed_event WHERE processed_at < ?")) {
+                events.setTimestamp(1, Sql.ts(now.minus(java.time.Duration.ofDays(7))));
+                events.executeUpdate();
+            }
+            return null;
+        });
     }
 
     /** Revokes idle devices; returns how many. */

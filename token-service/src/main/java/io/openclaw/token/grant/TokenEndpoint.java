@@ -224,6 +224,9 @@ public class TokenEndpoint {
         if (trimmed.length() > 128 || trimmed.chars().anyMatch(Character::isISOControl)) {
             throw OAuthException.invalidRequest("device_name must be at most 128 printable characters");
         }
+        if (io.openclaw.events.SecretGuard.looksLikeCredential(trimmed)) {
+            throw OAuthException.invalidRequest("device_name must not contain a credential");
+        }
         return trimmed;
     }
 

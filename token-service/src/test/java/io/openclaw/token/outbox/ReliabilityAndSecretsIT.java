@@ -67,6 +67,33 @@ class ReliabilityAndSecretsIT {
     }
 
     @Test
+    void anEventCommittedByAReplicaThatDiedBeforePublishingIsPublishedByTheRelay() throws Exception {
+        CloudEvent orphan = CloudEvent.builder(EventType.TOKEN_DEVICE_REVOKED)
+                .source("/token-service")
+                .accountId(Platform.randomAccount())
+                .actor("svc:token-service")
+                .subject("dev_ORPHANED0000000000")
+                .reason("idle")
+                .data("device_id", "dev_ORPHANED0000000000")
+                .build();
+        try (EventTap tap = EventTap.open(Topics.TOKEN_EVENTS)) {
+            String url = ConfigProvider.getConfig().getValue("quarkus.datasource.jdbc.url", String.class);
+            try (Connection db = java.sql.DriverManager.getConnection(url, "postgres", "");
+                    PreparedStatement insert =
+                            db.prepareStatement("INSERT INTO outbox (event_id, topic, event_json) VALUES (?, ?, ?)")) {
+                insert.setString(1, orphan.id());
+                insert.setString(2, Topics.TOKEN_EVENTS);
+                insert.setString(3, io.openclaw.events.CloudEventJson.toJson(orphan));
+                insert.executeUpdate();
+            }
+            CloudEvent published = tap.await(e -> e.id().equals(orphan.id()), Duration.ofSeconds(20));
+            assertThat(published.type()).isEqualTo(EventType.TOKEN_DEVICE_REVOKED.type());
+            assertThat(published.partitionKey()).isEqualTo(orphan.accountId());
+        }
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> outboxRows() == 0);
+    }
+
+    @Test
     void whenPostgresqlIsDownGrantsAnswer503AndNothingHalfDoneRemains() throws Exception {
         String account = Platform.randomAccount();
         String refreshToken = Platform.pairedDevice(account, "data:read").getString("refresh_token");

@@ -174,6 +174,28 @@ class RefreshRotationIT {
                 .then()
                 .statusCode(400)
                 .body("error", equalTo("invalid_grant"));
+        // a day past its absolute lifetime the family's token rows are purged; the device stays listed
+        String deviceId = current.getString("device_id");
+        clock.shift(Duration.ofDays(2));
+        idleDeviceSweep.purge();
+        assertThat(count("SELECT count(*) FROM refresh_token t JOIN refresh_family f ON f.id = t.family_id"
+                        + " WHERE f.device_id = '" + deviceId + "'"))
+                .isZero();
+        assertThat(count("SELECT count(*) FROM device WHERE id = '" + deviceId + "'"))
+                .isEqualTo(1);
+    }
+
+    private static int count(String sql) {
+        String url = org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                .getValue("quarkus.datasource.jdbc.url", String.class);
+        try (java.sql.Connection db = java.sql.DriverManager.getConnection(url, "postgres", "");
+                java.sql.PreparedStatement select = db.prepareStatement(sql)) {
+            java.sql.ResultSet row = select.executeQuery();
+            row.next();
+            return row.getInt(1);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test

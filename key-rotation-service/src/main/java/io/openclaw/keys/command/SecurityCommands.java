@@ -11,6 +11,7 @@ import io.openclaw.keys.apikey.ApiKeyStore;
 import io.openclaw.keys.apikey.ApiKeys;
 import io.openclaw.keys.support.Database;
 import io.openclaw.keys.support.EventConsumerLoop;
+import io.openclaw.keys.support.KafkaClientConfig;
 import io.openclaw.keys.verify.VerificationCache;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
@@ -27,7 +28,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Applies {@code suspend_key} and {@code revoke_key} commands from audit-service. The consumer group is
@@ -44,7 +44,7 @@ public class SecurityCommands {
     private final ApiKeys keys;
     private final VerificationCache cache;
     private final Clock clock;
-    private final String bootstrapServers;
+    private final KafkaClientConfig kafka;
     private EventConsumerLoop loop;
 
     public SecurityCommands(
@@ -53,23 +53,18 @@ public class SecurityCommands {
             ApiKeys keys,
             VerificationCache cache,
             Clock clock,
-            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+            KafkaClientConfig kafka) {
         this.database = database;
         this.store = store;
         this.keys = keys;
         this.cache = cache;
         this.clock = clock;
-        this.bootstrapServers = bootstrapServers;
+        this.kafka = kafka;
     }
 
     void start(@Observes StartupEvent event) {
         loop = new EventConsumerLoop(
-                        "security-commands",
-                        bootstrapServers,
-                        GROUP,
-                        "earliest",
-                        List.of(Topics.SECURITY_COMMANDS),
-                        this::apply)
+                        "security-commands", kafka, GROUP, "earliest", List.of(Topics.SECURITY_COMMANDS), this::apply)
                 .start();
     }
 

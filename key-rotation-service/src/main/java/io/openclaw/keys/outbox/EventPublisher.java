@@ -2,6 +2,7 @@ package io.openclaw.keys.outbox;
 
 import io.openclaw.events.CloudEvent;
 import io.openclaw.events.KafkaCloudEvents;
+import io.openclaw.keys.support.KafkaClientConfig;
 import io.quarkus.logging.Log;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,7 +15,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /** The service's one Kafka producer: {@code acks=all}, idempotent, CloudEvents in binary mode. */
 @ApplicationScoped
@@ -22,24 +22,15 @@ public class EventPublisher {
 
     private final KafkaProducer<String, byte[]> producer;
 
-    public EventPublisher(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
-        Map<String, Object> config = Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrapServers,
-                ProducerConfig.ACKS_CONFIG,
-                "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
-                true,
-                ProducerConfig.LINGER_MS_CONFIG,
-                5,
-                ProducerConfig.MAX_BLOCK_MS_CONFIG,
-                5_000,
-                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
-                30_000,
-                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,
-                10_000,
-                ProducerConfig.CLIENT_ID_CONFIG,
-                "key-rotation-service");
+    public EventPublisher(KafkaClientConfig kafka) {
+        Map<String, Object> config = kafka.with(Map.of(
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.LINGER_MS_CONFIG, 5,
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000,
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000,
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
+                ProducerConfig.CLIENT_ID_CONFIG, "key-rotation-service"));
         this.producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
     }
 

@@ -31,19 +31,18 @@ public final class EventConsumerLoop {
 
     public EventConsumerLoop(
             String name,
-            String bootstrapServers,
+            KafkaClientConfig kafka,
             String groupId,
             String offsetReset,
             List<String> topics,
             Consumer<CloudEvent> handler) {
         Properties props = new Properties();
-        props.putAll(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        props.putAll(kafka.with(Map.of(
                 ConsumerConfig.GROUP_ID_CONFIG, groupId,
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, offsetReset,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "200",
-                ConsumerConfig.CLIENT_ID_CONFIG, name));
+                ConsumerConfig.CLIENT_ID_CONFIG, name)));
         this.name = name;
         this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
         this.handler = handler;

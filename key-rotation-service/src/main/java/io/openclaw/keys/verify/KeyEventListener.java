@@ -5,6 +5,7 @@ import io.openclaw.events.EventFields;
 import io.openclaw.events.EventType;
 import io.openclaw.events.Topics;
 import io.openclaw.keys.support.EventConsumerLoop;
+import io.openclaw.keys.support.KafkaClientConfig;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -12,7 +13,6 @@ import jakarta.enterprise.event.Observes;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Every replica reads the service's own key events (its own consumer group, from the end) and drops the
@@ -31,19 +31,18 @@ public class KeyEventListener {
             EventType.KEY_LEAKED.type());
 
     private final VerificationCache cache;
-    private final String bootstrapServers;
+    private final KafkaClientConfig kafka;
     private EventConsumerLoop loop;
 
-    public KeyEventListener(
-            VerificationCache cache, @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+    public KeyEventListener(VerificationCache cache, KafkaClientConfig kafka) {
         this.cache = cache;
-        this.bootstrapServers = bootstrapServers;
+        this.kafka = kafka;
     }
 
     void start(@Observes StartupEvent event) {
         loop = new EventConsumerLoop(
                         "key-cache-invalidation",
-                        bootstrapServers,
+                        kafka,
                         "key-rotation-cache-" + UUID.randomUUID(),
                         "latest",
                         List.of(Topics.KEY_EVENTS),

@@ -11,7 +11,9 @@ public final class KeyRequests {
     private KeyRequests() {}
 
     /** Requests per window. */
-    public record RateLimit(Integer requests, Integer windowSeconds) {}
+    public record RateLimit(
+            @JsonAlias({"limit", "max_requests"}) Integer requests,
+            @JsonAlias({"window", "per_seconds", "period_seconds", "interval_seconds"}) Integer windowSeconds) {}
 
     /** Scheduled rotation: every so many days, the old key working for a grace after each rotation. */
     public record RotationPolicy(Integer everyDays, Integer graceSeconds) {}

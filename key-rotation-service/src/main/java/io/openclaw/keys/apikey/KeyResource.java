@@ -53,8 +53,13 @@ public class KeyResource {
     public Map<String, Object> list(
             @QueryParam("account_id") String accountId,
             @QueryParam("after") String after,
-            @QueryParam("limit") Integer limit) {
-        int size = limit == null ? 100 : limit;
+            @QueryParam("limit") String limit) {
+        int size;
+        try {
+            size = limit == null ? 100 : Integer.parseInt(limit);
+        } catch (NumberFormatException e) {
+            throw Problem.badRequest("invalid_limit", "limit is a number between 1 and " + MAX_PAGE);
+        }
         if (size < 1 || size > MAX_PAGE) {
             throw Problem.badRequest("invalid_limit", "limit is between 1 and " + MAX_PAGE);
         }

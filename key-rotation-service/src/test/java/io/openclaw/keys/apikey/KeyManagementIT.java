@@ -242,6 +242,12 @@ class KeyManagementIT {
                 .then()
                 .statusCode(413);
         given().auth()
+                .oauth2(token)
+                .get("/v1/keys?limit=lots")
+                .then()
+                .statusCode(400)
+                .body("code", equalTo("invalid_limit"));
+        given().auth()
                 .oauth2(TestJwt.token(account, "data:read").sign())
                 .contentType(ContentType.JSON)
                 .body(Map.of("name", "x", "scopes", List.of("a")))

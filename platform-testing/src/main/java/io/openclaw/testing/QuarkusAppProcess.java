@@ -165,6 +165,11 @@ public final class QuarkusAppProcess implements AutoCloseable {
         stop();
     }
 
+    @Override
+    public String toString() {
+        return name;
+    }
+
     private void awaitReady() {
         Instant deadline = Instant.now().plus(startTimeout);
         HttpRequest ready = HttpRequest.newBuilder(URI.create(baseUrl() + "/q/health/ready"))

@@ -36,13 +36,17 @@ public class RedisResource implements QuarkusTestResourceLifecycleManager {
     public static int claimDatabase() {
         String owner = ProcessHandle.current().pid() + "@" + System.nanoTime();
         try (RedisConnection redis = RedisConnection.open()) {
-            for (int index = 1; index < 16; index++) {
-                Object ok = redis.command("SET", claimKey(index), owner, "NX", "EX", String.valueOf(CLAIM_SECONDS));
-                if ("OK".equals(ok)) {
-                    redis.command("SELECT", String.valueOf(index));
-                    redis.command("FLUSHDB");
-                    return index;
+            for (int attempt = 0; attempt < 2; attempt++) {
+                for (int index = 1; index < 16; index++) {
+                    Object ok = redis.command("SET", claimKey(index), owner, "NX", "EX", String.valueOf(CLAIM_SECONDS));
+                    if ("OK".equals(ok)) {
+                        redis.command("SELECT", String.valueOf(index));
+                        redis.command("FLUSHDB");
+                        redis.command("SELECT", "0");
+                        return index;
+                    }
                 }
+                releaseStaleClaims(redis);
             }
         }
         throw new IllegalStateException("all 15 Redis test databases are claimed; stale claims expire after "
@@ -55,6 +59,27 @@ public class RedisResource implements QuarkusTestResourceLifecycleManager {
             redis.command("FLUSHDB");
             redis.command("SELECT", "0");
             redis.command("DEL", claimKey(index));
+        }
+    }
+
+    /** Frees claims whose owning JVM on this machine is gone (a test JVM killed before it could release). */
+    private static void releaseStaleClaims(RedisConnection redis) {
+        for (int index = 1; index < 16; index++) {
+            Object owner = redis.command("GET", claimKey(index));
+            if (owner instanceof String value && value.contains("@")) {
+                long pid = Long.parseLong(value.substring(0, value.indexOf('@')));
+                boolean alive =
+                        ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+                if (!alive) {
+                    // delete only if still owned by the dead JVM
+                    redis.command(
+                            "EVAL",
+                            "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0",
+                            "1",
+                            claimKey(index),
+                            value);
+                }
+            }
         }
     }
 

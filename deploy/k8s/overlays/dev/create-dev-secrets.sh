@@ -55,6 +55,7 @@ create token-service-secrets \
 # shellcheck disable=SC2046
 create key-rotation-service-secrets \
   --from-literal=bootstrap-admin-key="$(admin_key)" \
+  --from-literal=sealing-key="$(random)" \
   $(db key_rotation_service openclaw_keys) --from-literal=db-password="$(password)" \
   --from-literal=redis-hosts="redis://:${REDIS_PASSWORD}@redis:6379/2"
 # shellcheck disable=SC2046

@@ -940,18 +940,6 @@ class KubernetesManifestsTest {
         assertThat(referenced).isEqualTo(catalog);
     }
 
-    @Test
-    void theDevSecretScriptCreatesEveryOperatorSecretOfTheDevOverlay() throws IOException {
-        String script = Files.readString(
-                RenderedManifests.repositoryRoot().resolve("deploy/k8s/overlays/dev/create-dev-secrets.sh"));
-        SecretsCatalog catalog = SecretsCatalog.load();
-
-        catalog.operatorSecrets("dev").forEach((secret, keys) -> {
-            assertThat(script).as("creates " + secret).containsPattern("create " + Pattern.quote(secret) + "\\b");
-            keys.forEach(key -> assertThat(script).as(secret + " key " + key).contains(key + "="));
-        });
-    }
-
     /** Environment names that hold secrets: their values must come from a Secret, never a literal. */
     static final Pattern SECRET_ENV_NAME =
             Pattern.compile(".*(PASSWORD|SECRET|_KEY(_|$)|KEK|TOKEN$|JAAS|CREDENTIAL).*");

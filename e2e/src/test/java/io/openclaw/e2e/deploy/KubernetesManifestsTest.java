@@ -696,6 +696,9 @@ class KubernetesManifestsTest {
         GenericKubernetesResource kafka = prod.custom("Kafka").get(0);
         assertThat(String.valueOf(at(kafka, "spec", "kafka", "config", "min.insync.replicas")))
                 .isEqualTo("2");
+        assertThat(at(kafka, "spec", "kafka", "rack", "topologyKey"))
+                .as("replicas spread over zones")
+                .isEqualTo("topology.kubernetes.io/zone");
     }
 
     @ParameterizedTest

@@ -175,6 +175,7 @@ class RedemptionIT {
             assertThat(rejected.outcome()).isEqualTo(Outcome.FAILURE);
             assertThat(rejected.sourceIp()).isEqualTo(ip);
 
+            tap.matching(e -> e.type().startsWith("io.openclaw.pairing.")).forEach(EventContract::assertValid);
             String canonical = code.replace("-", "");
             assertThat(tap.anyRecordText(text -> text.contains(code) || text.contains(canonical)))
                     .isFalse();

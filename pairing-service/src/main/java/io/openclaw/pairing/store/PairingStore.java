@@ -84,7 +84,7 @@ public class PairingStore {
     }
 
     private static StoreUnavailableException unavailable(String operation, RuntimeException e) {
-        Log.warnf("Redis %s failed: %s", operation, e.getMessage());
+        Log.warnf("Redis %s failed: %s", operation, e.toString());
         return new StoreUnavailableException("the pairing store is unavailable", e);
     }
 }

@@ -1,0 +1,182 @@
+package io.openclaw.e2e;
+
+import io.openclaw.testing.KafkaBroker;
+import io.openclaw.testing.PostgresResource;
+import io.openclaw.testing.QuarkusAppProcess;
+import io.openclaw.testing.RedisResource;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The four packaged services as real processes, against the real broker, a fresh PostgreSQL database per
+ * service and fresh Redis databases: the platform a user meets, started once per test JVM.
+ */
+public final class PlatformUnderTest implements AutoCloseable {
+
+    /** The bootstrap platform-admin key of this run (test environment key, valid checksum). */
+    public static final String ADMIN_KEY_ID = "key_platform_admin";
+
+    public static final String ISSUER = "http://openclaw.e2e";
+
+    private static PlatformUnderTest shared;
+    private static RuntimeException startFailure;
+    private boolean closed;
+
+    public final KafkaBroker broker;
+    public final QuarkusAppProcess pairing;
+    public final QuarkusAppProcess token;
+    public final QuarkusAppProcess keys;
+    public final QuarkusAppProcess audit;
+    public final String adminKey;
+    private final List<String> databases;
+    private final List<Integer> redisDatabases;
+
+    private PlatformUnderTest() {
+        broker = KafkaBroker.shared();
+        String tokenDb = PostgresResource.createDatabase("openclaw_e2e_token");
+        String keysDb = PostgresResource.createDatabase("openclaw_e2e_keys");
+        String auditDb = PostgresResource.createDatabase("openclaw_e2e_audit");
+        databases = List.of(tokenDb, keysDb, auditDb);
+        int pairingRedis = RedisResource.claimDatabase();
+        int tokenRedis = RedisResource.claimDatabase();
+        int keysRedis = RedisResource.claimDatabase();
+        redisDatabases = List.of(pairingRedis, tokenRedis, keysRedis);
+        adminKey = System.getProperty("openclaw.e2e.admin-key", "ock_test_BootstrapAdminKeyForTests00000001NhVnv");
+
+        int tokenPort = free();
+        int pairingPort = free();
+        int keysPort = free();
+        String jwks = "http://127.0.0.1:" + tokenPort + "/.well-known/jwks.json";
+        Map<String, String> common = new LinkedHashMap<>();
+        common.put("kafka.bootstrap.servers", broker.bootstrapServers());
+        common.put("openclaw.issuer", ISSUER);
+        common.put("openclaw.jwks-url", jwks);
+        common.put("quarkus.log.level", "INFO");
+        // a shared two-core machine can be slow to hand out the first connection while four JVMs start
+        common.put("quarkus.datasource.jdbc.acquisition-timeout", "15S");
+        // journeys speak for several clients through X-Forwarded-For, as the front door does
+        common.put("quarkus.http.proxy.proxy-address-forwarding", "true");
+        common.put("quarkus.http.proxy.allow-x-forwarded", "true");
+        common.put("quarkus.http.proxy.trusted-proxies", "127.0.0.1");
+
+        token = QuarkusAppProcess.builder("token-service", QuarkusAppProcess.moduleDir("token-service"))
+                .port(tokenPort)
+                .properties(common)
+                .properties(datasource(tokenDb))
+                .property("quarkus.redis.hosts", RedisResource.url(tokenRedis))
+                .property("openclaw.token.pairing-url", "http://127.0.0.1:" + pairingPort)
+                .property("openclaw.token.keys-url", "http://127.0.0.1:" + keysPort)
+                .env("OPENCLAW_TOKEN_KEK", randomBase64(32))
+                .build();
+        pairing = QuarkusAppProcess.builder("pairing-service", QuarkusAppProcess.moduleDir("pairing-service"))
+                .port(pairingPort)
+                .properties(common)
+                .property("quarkus.redis.hosts", RedisResource.url(pairingRedis))
+                .env("OPENCLAW_PAIRING_CODE_HMAC_KEY", randomBase64(32))
+                .build();
+        keys = QuarkusAppProcess.builder("key-rotation-service", QuarkusAppProcess.moduleDir("key-rotation-service"))
+                .port(keysPort)
+                .properties(common)
+                .properties(datasource(keysDb))
+                .property("quarkus.redis.hosts", RedisResource.url(keysRedis))
+                .env("OPENCLAW_KEYS_BOOTSTRAP_ADMIN_KEY", adminKey)
+                .env("OPENCLAW_KEYS_SEALING_KEY", randomBase64(32))
+                .build();
+        audit = QuarkusAppProcess.builder("audit-service", QuarkusAppProcess.moduleDir("audit-service"))
+                .properties(common)
+                .properties(datasource(auditDb))
+                .property("quarkus.kafka-streams.application-id", "openclaw-e2e-audit-" + System.nanoTime())
+                .property(
+                        "kafka-streams.state.dir",
+                        tempDir("openclaw-e2e-streams").toString())
+                .build();
+    }
+
+    private void start() {
+        CompletableFuture.allOf(
+                        CompletableFuture.runAsync(token::start),
+                        CompletableFuture.runAsync(pairing::start),
+                        CompletableFuture.runAsync(keys::start),
+                        CompletableFuture.runAsync(audit::start))
+                .join();
+    }
+
+    /**
+     * The platform shared by every journey in this JVM, started on first use. A failed start stops what it
+     * started, releases its stores and is not retried by the next journey.
+     */
+    public static synchronized PlatformUnderTest shared() {
+        if (startFailure != null) {
+            throw new IllegalStateException("the platform failed to start earlier in this run", startFailure);
+        }
+        if (shared == null) {
+            PlatformUnderTest platform = new PlatformUnderTest();
+            Runtime.getRuntime().addShutdownHook(new Thread(platform::close, "platform-under-test-shutdown"));
+            try {
+                platform.start();
+            } catch (RuntimeException e) {
+                startFailure = e;
+                platform.close();
+                throw e;
+            }
+            shared = platform;
+        }
+        return shared;
+    }
+
+    public List<QuarkusAppProcess> services() {
+        return List.of(pairing, token, keys, audit);
+    }
+
+    /** Every service log of this run, for scanning for secrets. */
+    public List<Path> logs() {
+        return services().stream().map(QuarkusAppProcess::logFile).toList();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        services().forEach(QuarkusAppProcess::kill);
+        databases.forEach(PostgresResource::dropDatabase);
+        redisDatabases.forEach(RedisResource::releaseDatabase);
+    }
+
+    private static Map<String, String> datasource(String database) {
+        return Map.of(
+                "quarkus.datasource.reactive.url",
+                "postgresql://127.0.0.1:5432/" + database,
+                "quarkus.datasource.jdbc.url",
+                PostgresResource.jdbcUrl(database));
+    }
+
+    private static int free() {
+        try (var socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static Path tempDir(String prefix) {
+        try {
+            return Files.createTempDirectory(prefix);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static String randomBase64(int bytes) {
+        byte[] random = new byte[bytes];
+        new SecureRandom().nextBytes(random);
+        return Base64.getEncoder().encodeToString(random);
+    }
+}

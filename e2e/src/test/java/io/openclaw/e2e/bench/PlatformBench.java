@@ -1,0 +1,315 @@
+package io.openclaw.e2e.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.openclaw.e2e.Http;
+import io.openclaw.e2e.Http.Reply;
+import io.openclaw.e2e.PlatformUnderTest;
+import io.openclaw.testing.QuarkusAppProcess;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.Signature;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every benchmark of the platform, run by {@code ./platform bench [tokens|keys|pairing|all]} against the
+ * four packaged services. Each scenario is reported beside the limit it is measured against in the same run.
+ */
+class PlatformBench {
+
+    private static final Duration WARM_UP = Duration.ofSeconds(Long.getLong("bench.warmup", 5));
+    private static final Duration MEASURE = Duration.ofSeconds(Long.getLong("bench.seconds", 15));
+    private static final Path OUT = QuarkusAppProcess.moduleDir("docs").resolve("benchmarks");
+    private static final HttpClient CLIENT = HttpClient.newBuilder().build();
+    private static final Set<String> SELECTED =
+            Set.of(System.getProperty("bench", "all").split(","));
+
+    @Test
+    void tokens() throws Exception {
+        if (!selected("tokens")) {
+            return;
+        }
+        PlatformUnderTest platform = PlatformUnderTest.shared();
+        BenchReport report = new BenchReport("tokens");
+        LoadResult ceiling = signingCeiling();
+        report.add(ceiling);
+        LoadResult noop = get("token no-op (/q/health/live)", platform.token.baseUrl() + "/q/health/live", 32);
+        report.add(noop);
+
+        Setup setup = Setup.create(platform);
+        report.add(
+                LoadGenerator.closedLoop(
+                        "client_credentials",
+                        8,
+                        WARM_UP,
+                        MEASURE,
+                        worker -> () -> form(
+                                        platform.token.baseUrl() + "/v1/oauth/token",
+                                        Http.form(
+                                                "grant_type", "client_credentials",
+                                                "client_id", setup.keyId,
+                                                "client_secret", setup.key))
+                                == 200),
+                ceiling);
+        report.add(
+                LoadGenerator.closedLoop("refresh_token with rotation", 8, WARM_UP, MEASURE, worker -> {
+                    String[] refresh = {setup.pairDevice()};
+                    return () -> {
+                        HttpResponse<String> r = formResponse(
+                                platform.token.baseUrl() + "/v1/oauth/token",
+                                Http.form("grant_type", "refresh_token", "refresh_token", refresh[0]));
+                        if (r.statusCode() != 200) {
+                            return false;
+                        }
+                        refresh[0] = Http.JSON
+                                .readTree(r.body())
+                                .get("refresh_token")
+                                .asText();
+                        return true;
+                    };
+                }),
+                ceiling);
+        String access = setup.deviceAccessToken();
+        report.add(
+                LoadGenerator.closedLoop("introspection", 16, WARM_UP, MEASURE, worker -> () -> {
+                    HttpResponse<String> r = CLIENT.send(
+                            HttpRequest.newBuilder(URI.create(platform.token.baseUrl() + "/v1/oauth/introspect"))
+                                    .header("Authorization", "Bearer " + setup.ownerToken)
+                                    .header("Content-Type", "application/x-www-form-urlencoded")
+                                    .POST(HttpRequest.BodyPublishers.ofString("token=" + access))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+                    return r.statusCode() == 200 && r.body().contains("\"active\":true");
+                }),
+                ceiling);
+        report.add(
+                LoadGenerator.closedLoop(
+                        "pairing exchange (issue + pair)",
+                        4,
+                        WARM_UP,
+                        MEASURE,
+                        worker -> () -> setup.pairDevice() != null),
+                ceiling);
+        resources(report, platform);
+        report.write(OUT);
+    }
+
+    @Test
+    void keys() throws Exception {
+        if (!selected("keys")) {
+            return;
+        }
+        PlatformUnderTest platform = PlatformUnderTest.shared();
+        BenchReport report = new BenchReport("keys");
+        LoadResult noop = get("key-rotation no-op (/q/health/live)", platform.keys.baseUrl() + "/q/health/live", 32);
+        report.add(noop);
+        Setup setup = Setup.create(platform);
+        String verifier = Http.to(platform.token.baseUrl())
+                .postForm(
+                        "/v1/oauth/token",
+                        Http.form(
+                                "grant_type",
+                                "client_credentials",
+                                "client_id",
+                                setup.keyId,
+                                "client_secret",
+                                setup.key))
+                .field("access_token");
+        String body = Http.JSON.writeValueAsString(
+                Map.of("key", setup.key, "required_scopes", List.of(), "client_ip", "198.51.100.7"));
+        report.add(
+                LoadGenerator.closedLoop("key verification", 32, WARM_UP, MEASURE, worker -> () -> {
+                    HttpResponse<String> r = CLIENT.send(
+                            HttpRequest.newBuilder(URI.create(platform.keys.baseUrl() + "/v1/keys/verify"))
+                                    .header("Authorization", "Bearer " + verifier)
+                                    .header("Content-Type", "application/json")
+                                    .POST(HttpRequest.BodyPublishers.ofString(body))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+                    return r.statusCode() == 200 && r.body().contains("\"valid\":true");
+                }),
+                noop);
+        resources(report, platform);
+        report.write(OUT);
+    }
+
+    @Test
+    void pairing() throws Exception {
+        if (!selected("pairing")) {
+            return;
+        }
+        PlatformUnderTest platform = PlatformUnderTest.shared();
+        BenchReport report = new BenchReport("pairing");
+        LoadResult noop = get("pairing no-op (/q/health/live)", platform.pairing.baseUrl() + "/q/health/live", 32);
+        report.add(noop);
+        Setup setup = Setup.create(platform);
+        String body = Http.JSON.writeValueAsString(
+                Map.of("scopes", List.of("data:read"), "ttl_seconds", 300, "label", "bench"));
+        report.add(
+                LoadGenerator.closedLoop("code issuance", 32, WARM_UP, MEASURE, worker -> () -> {
+                    HttpResponse<String> r = CLIENT.send(
+                            HttpRequest.newBuilder(URI.create(platform.pairing.baseUrl() + "/v1/pairing-codes"))
+                                    .header("Authorization", "Bearer " + setup.ownerToken)
+                                    .header("Content-Type", "application/json")
+                                    .POST(HttpRequest.BodyPublishers.ofString(
+                                            body.replace("bench", "bench-" + System.nanoTime())))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+                    return r.statusCode() == 201;
+                }),
+                noop);
+        report.add(
+                LoadGenerator.closedLoop(
+                        "full pairing exchange via token-service",
+                        4,
+                        WARM_UP,
+                        MEASURE,
+                        worker -> () -> setup.pairDevice() != null),
+                noop);
+        resources(report, platform);
+        report.write(OUT);
+    }
+
+    private static boolean selected(String name) {
+        return SELECTED.contains("all") || SELECTED.contains(name);
+    }
+
+    private static void resources(BenchReport report, PlatformUnderTest platform) {
+        long total = 0;
+        for (QuarkusAppProcess service : platform.services()) {
+            long rss = service.rssKiB();
+            total += Math.max(0, rss);
+            report.fact(service.toString() + " RSS MiB", rss / 1024);
+        }
+        report.fact("four services RSS MiB", total / 1024);
+    }
+
+    /** RS256 signatures per second from 2 threads with a 2048-bit key: the ceiling of every grant. */
+    static LoadResult signingCeiling() throws Exception {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        PrivateKey key = generator.generateKeyPair().getPrivate();
+        byte[] payload = new byte[300];
+        return LoadGenerator.closedLoop(
+                "RS256 signing ceiling (2 threads, in-process)", 2, WARM_UP, MEASURE, worker -> {
+                    Signature signature = Signature.getInstance("SHA256withRSA");
+                    return () -> {
+                        signature.initSign(key);
+                        signature.update(payload);
+                        return signature.sign().length == 256;
+                    };
+                });
+    }
+
+    private static LoadResult get(String name, String url, int workers) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).GET().build();
+        return LoadGenerator.closedLoop(
+                name,
+                workers,
+                WARM_UP,
+                MEASURE,
+                worker -> () -> CLIENT.send(request, HttpResponse.BodyHandlers.discarding())
+                                .statusCode()
+                        == 200);
+    }
+
+    private static int form(String url, Map<String, String> form) throws Exception {
+        return formResponse(url, form).statusCode();
+    }
+
+    private static HttpResponse<String> formResponse(String url, Map<String, String> form) throws Exception {
+        StringBuilder body = new StringBuilder();
+        form.forEach((k, v) -> body.append(body.isEmpty() ? "" : "&")
+                .append(k)
+                .append('=')
+                .append(java.net.URLEncoder.encode(v, java.nio.charset.StandardCharsets.UTF_8)));
+        return CLIENT.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** An account, an owner key with its token, and a backend key for client_credentials. */
+    private static final class Setup {
+        final PlatformUnderTest platform;
+        final String ownerToken;
+        final String keyId;
+        final String key;
+
+        private Setup(PlatformUnderTest platform, String ownerToken, String keyId, String key) {
+            this.platform = platform;
+            this.ownerToken = ownerToken;
+            this.keyId = keyId;
+            this.key = key;
+        }
+
+        static Setup create(PlatformUnderTest platform) {
+            Http token = Http.to(platform.token.baseUrl());
+            String admin = token.postForm(
+                            "/v1/oauth/token",
+                            Http.form(
+                                    "grant_type", "client_credentials",
+                                    "client_id", PlatformUnderTest.ADMIN_KEY_ID,
+                                    "client_secret", platform.adminKey))
+                    .field("access_token");
+            Http keys = Http.to(platform.keys.baseUrl()).bearer(admin);
+            String account = keys.postJson("/v1/accounts", Map.of("name", "bench " + System.nanoTime()))
+                    .field("id");
+            Reply owner = keys.postJson(
+                    "/v1/keys",
+                    Map.of(
+                            "name",
+                            "bench owner",
+                            "scopes",
+                            List.of("keys:manage", "keys:verify", "pairing:issue", "tokens:introspect", "data:read"),
+                            "environment",
+                            "test",
+                            "account_id",
+                            account));
+            assertThat(owner.status()).as("owner key: %s", owner).isEqualTo(201);
+            String ownerToken = token.postForm(
+                            "/v1/oauth/token",
+                            Http.form(
+                                    "grant_type", "client_credentials",
+                                    "client_id", owner.field("id"),
+                                    "client_secret", owner.field("key")))
+                    .field("access_token");
+            return new Setup(platform, ownerToken, owner.field("id"), owner.field("key"));
+        }
+
+        /** Issues a code and pairs a device with it; returns the device's refresh token, or null on failure. */
+        String pairDevice() {
+            Reply code = Http.to(platform.pairing.baseUrl())
+                    .bearer(ownerToken)
+                    .postJson(
+                            "/v1/pairing-codes",
+                            Map.of("scopes", List.of("data:read"), "label", "bench-" + System.nanoTime()));
+            if (code.status() != 201) {
+                return null;
+            }
+            Reply paired = Http.to(platform.token.baseUrl())
+                    .postJson("/v1/auth/pair", Map.of("pairing_code", code.field("code"), "device_name", "bench"));
+            return paired.status() == 200 ? paired.field("refresh_token") : null;
+        }
+
+        String deviceAccessToken() {
+            Reply code = Http.to(platform.pairing.baseUrl())
+                    .bearer(ownerToken)
+                    .postJson("/v1/pairing-codes", Map.of("scopes", List.of("data:read"), "label", "bench-introspect"));
+            return Http.to(platform.token.baseUrl())
+                    .postJson("/v1/auth/pair", Map.of("pairing_code", code.field("code"), "device_name", "bench"))
+                    .field("access_token");
+        }
+    }
+}

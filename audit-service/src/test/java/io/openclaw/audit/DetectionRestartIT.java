@@ -41,7 +41,7 @@ class DetectionRestartIT {
         String source = "restart-src-" + run;
         String alertsTopic = "restart-alerts-" + run;
         String commandsTopic = "restart-commands-" + run;
-        KafkaBroker.shared().createTopics(List.of(source, alertsTopic, commandsTopic));
+        TestEvents.createTopics(source, alertsTopic, commandsTopic);
         SmallRyeConfig config = new SmallRyeConfigBuilder()
                 .withMapping(AuditConfig.class)
                 .withDefaultValue("openclaw.audit.rules.brute-force.per-ip", "5")

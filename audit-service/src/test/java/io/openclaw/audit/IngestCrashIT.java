@@ -81,7 +81,7 @@ class IngestCrashIT {
     @Test
     void aWriterKilledMidBatchOrBeforeItsOffsetCommitLosesNothingAndStoresNothingTwice() throws Exception {
         String topic = "audit-crash-" + UUID.randomUUID();
-        KafkaBroker.shared().createTopics(List.of(topic));
+        TestEvents.createTopics(topic);
         String account = TestEvents.account();
         String keyId = TestEvents.id("key_");
         List<CloudEvent> events = new ArrayList<>();

@@ -35,11 +35,24 @@ final class TestEvents {
                             ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
                             true,
                             ProducerConfig.LINGER_MS_CONFIG,
-                            5),
+                            5,
+                            ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION,
+                            1),
                     new StringSerializer(),
                     new ByteArraySerializer());
         }
         return producer;
+    }
+
+    /** Creates topics and waits until every partition has a leader the producer knows. */
+    static void createTopics(String... topics) {
+        KafkaBroker.shared().createTopics(List.of(topics));
+        for (String topic : topics) {
+            org.awaitility.Awaitility.await()
+                    .atMost(java.time.Duration.ofSeconds(60))
+                    .ignoreExceptions()
+                    .until(() -> producer().partitionsFor(topic).stream().allMatch(p -> p.leader() != null));
+        }
     }
 
     /** Publishes the events to their topics, in order, and waits for every acknowledgement. */

@@ -91,7 +91,7 @@ public final class AuditStore {
                 List<AuditRecord> stored = insertRecords(c, batch.records);
                 upsertRollups(c, batch.rollups);
                 insertAlerts(c, batch.records, stored);
-                insertOutbox(c, stored);
+                insertOutbox(c, stored, batch.records);
                 advancePositions(c, batch.nextOffsets, positions);
                 faults.beforeCommit();
                 c.commit();
@@ -295,14 +295,17 @@ public final class AuditStore {
         }
     }
 
-    private static void insertOutbox(Connection c, List<AuditRecord> stored) throws SQLException {
+    private static void insertOutbox(Connection c, List<AuditRecord> stored, List<Incoming> incoming)
+            throws SQLException {
         if (stored.isEmpty()) {
             return;
         }
+        Map<String, Map<String, Object>> dataById = new HashMap<>();
+        incoming.forEach(i -> dataById.putIfAbsent(i.event().id(), i.event().data()));
         try (PreparedStatement ps =
                 c.prepareStatement("INSERT INTO outbox (topic, event_key, event_json) VALUES (?,?,?)")) {
             for (AuditRecord r : stored) {
-                CloudEvent recorded = OcsfMapping.recorded(r, parseData(r.data()));
+                CloudEvent recorded = OcsfMapping.recorded(r, dataById.get(r.eventId()));
                 ps.setString(1, Topics.AUDIT_LOG);
                 ps.setString(2, recorded.partitionKey());
                 ps.setString(3, CloudEventJson.toJson(recorded));

@@ -3,9 +3,11 @@ package io.openclaw.audit.log;
 import io.openclaw.events.CloudEvent;
 import io.openclaw.events.EventFields;
 import io.openclaw.events.EventType;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 
 /**
  * Maps a stored record onto OCSF fields for SIEM subscribers: class, activity, status and source endpoint.
@@ -100,48 +102,57 @@ public final class OcsfMapping {
         return rest;
     }
 
-    /** The normalised, chained record published to {@code openclaw.audit.log}. */
+    /**
+     * The normalised, chained record published to {@code openclaw.audit.log}. Built directly (not through
+     * the checking builder): its content was checked for secrets when the event entered the log.
+     */
     public static CloudEvent recorded(AuditRecord r, Map<String, Object> data) {
         OcsfClass ocsf = classOf(r.type());
-        CloudEvent.Builder builder = CloudEvent.builder(EventType.AUDIT_RECORDED)
-                .id(java.util
-                        .UUID
-                        .nameUUIDFromBytes(
-                                ("audit.recorded:" + r.eventId()).getBytes(java.nio.charset.StandardCharsets.UTF_8))
-                        .toString())
-                .source("/audit-service")
-                .time(r.time())
-                .accountId(r.accountId())
-                .actor(r.actor() == null ? "unknown" : r.actor())
-                .subject(r.subject() == null ? r.eventId() : r.subject())
-                .outcome(io.openclaw.events.Outcome.fromWire(r.outcome()))
-                .reason(r.reason())
-                .sourceIp(r.sourceIp())
-                .userAgent(r.userAgent())
-                .data("event_id", r.eventId())
-                .data("event_type", r.type())
-                .data("event_source", r.source())
-                .data("class_uid", ocsf.uid())
-                .data("class_name", ocsf.name())
-                .data("category_uid", ocsf.categoryUid())
-                .data("activity", activityOf(r.type()))
-                .data("status", statusOf(r.outcome()))
-                .data("status_id", statusIdOf(r.outcome()))
-                .data("chain", r.chain())
-                .data("partition", r.partition())
-                .data("sequence", r.chainSeq())
-                .data("hash", r.hash())
-                .data("prev_hash", r.prevHash());
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put(EventFields.ACCOUNT_ID, r.accountId());
+        out.put(EventFields.ACTOR, r.actor() == null ? "unknown" : r.actor());
+        String subject = r.subject() == null ? r.eventId() : r.subject();
+        out.put(EventFields.SUBJECT, subject);
+        out.put(EventFields.OUTCOME, r.outcome());
+        putIfPresent(out, EventFields.REASON, r.reason());
+        putIfPresent(out, EventFields.SOURCE_IP, r.sourceIp());
+        putIfPresent(out, EventFields.USER_AGENT, r.userAgent());
+        out.put("event_id", r.eventId());
+        out.put("event_type", r.type());
+        out.put("event_source", r.source());
+        out.put("class_uid", ocsf.uid());
+        out.put("class_name", ocsf.name());
+        out.put("category_uid", ocsf.categoryUid());
+        out.put("activity", activityOf(r.type()));
+        out.put("status", statusOf(r.outcome()));
+        out.put("status_id", statusIdOf(r.outcome()));
         if (r.sourceIp() != null) {
-            builder.data("src_endpoint", Map.of("ip", r.sourceIp()));
+            out.put("src_endpoint", Map.of("ip", r.sourceIp()));
         }
         Map<String, Object> rest = unmapped(data);
         if (!rest.isEmpty()) {
-            builder.data("unmapped", rest);
+            out.put("unmapped", rest);
         }
-        if (r.accountId() != null) {
-            builder.partitionKey(r.accountId());
+        out.put("chain", r.chain());
+        out.put("partition", r.partition());
+        out.put("sequence", r.chainSeq());
+        out.put("hash", r.hash());
+        out.put("prev_hash", r.prevHash());
+        String id = UUID.nameUUIDFromBytes(("audit.recorded:" + r.eventId()).getBytes(StandardCharsets.UTF_8))
+                .toString();
+        return new CloudEvent(
+                id,
+                "/audit-service",
+                EventType.AUDIT_RECORDED.type(),
+                r.time(),
+                subject,
+                r.accountId() == null ? CloudEvent.NO_ACCOUNT : r.accountId(),
+                out);
+    }
+
+    private static void putIfPresent(Map<String, Object> map, String field, Object value) {
+        if (value != null) {
+            map.put(field, value);
         }
-        return builder.build();
     }
 }

@@ -7,7 +7,9 @@ import static io.openclaw.pairing.Api.newAccount;
 import static io.openclaw.pairing.Api.owner;
 import static io.openclaw.pairing.Api.randomIp;
 import static io.openclaw.pairing.Api.redeem;
+import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
 import io.openclaw.events.CloudEvent;
@@ -59,6 +61,11 @@ class RedemptionIT {
                 .statusCode(400)
                 .contentType("application/problem+json")
                 .body("code", equalTo("code_used"));
+        given().get("/q/metrics")
+                .then()
+                .statusCode(200)
+                .body(containsString("pairing_redemptions_total{outcome=\"code_used\""))
+                .body(containsString("pairing_redemptions_total{outcome=\"redeemed\""));
     }
 
     @Test

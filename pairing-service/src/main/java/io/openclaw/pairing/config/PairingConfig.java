@@ -138,8 +138,8 @@ public interface PairingConfig {
         boolean relayEnabled();
 
         /** How often the relay looks for new entries. */
-        @WithDefault("0.2s")
-        String relayInterval();
+        @WithDefault("PT0.1S")
+        Duration relayInterval();
 
         /** Entries relayed per batch. */
         @WithDefault("500")

@@ -10,7 +10,7 @@ import io.openclaw.pairing.store.Script;
 import io.openclaw.pairing.store.StoreUnavailableException;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.scheduler.Scheduled;
+import io.quarkus.runtime.StartupEvent;
 import io.vertx.mutiny.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -18,7 +18,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -40,6 +42,7 @@ public class OutboxRelay {
     private final String bootstrapServers;
     private final String holder = UUID.randomUUID().toString();
     private KafkaProducer<String, byte[]> producer;
+    private ScheduledExecutorService executor;
 
     public OutboxRelay(
             PairingStore store,
@@ -50,20 +53,29 @@ public class OutboxRelay {
         this.bootstrapServers = bootstrapServers;
     }
 
-    @Scheduled(
-            identity = "pairing-outbox-relay",
-            every = "${openclaw.pairing.outbox.relay-interval:0.2s}",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    void scheduled() {
+    void start(@Observes StartupEvent event) {
         if (!config.relayEnabled()) {
             return;
         }
+        long every = Math.max(10, config.relayInterval().toMillis());
+        executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "pairing-outbox-relay");
+            thread.setDaemon(true);
+            return thread;
+        });
+        executor.scheduleWithFixedDelay(this::drain, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /** Relays until the stream is empty or a batch could not be delivered. */
+    void drain() {
         try {
             while (relayBatch() >= config.batchSize()) {
                 // a full batch: more are waiting
             }
         } catch (StoreUnavailableException e) {
             Log.debug("outbox relay paused: Redis unavailable");
+        } catch (RuntimeException e) {
+            Log.warnf("outbox relay round failed: %s", e.toString());
         }
     }
 
@@ -190,6 +202,14 @@ public class OutboxRelay {
     }
 
     void stop(@Observes ShutdownEvent event) {
+        if (executor != null) {
+            executor.shutdownNow();
+            try {
+                executor.awaitTermination(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         KafkaProducer<String, byte[]> current;
         synchronized (this) {
             current = producer;

@@ -1,5 +1,6 @@
 package io.openclaw.pairing.redeem;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.openclaw.pairing.bruteforce.BruteForceLimits;
 import io.openclaw.pairing.bruteforce.SourceAddress;
 import io.openclaw.pairing.config.PairingConfig;
@@ -32,14 +33,21 @@ public class Redemptions {
     private final BruteForceLimits limits;
     private final PairingConfig config;
     private final Clock clock;
+    private final MeterRegistry meters;
 
     public Redemptions(
-            PairingStore store, CodeDigest digest, BruteForceLimits limits, PairingConfig config, Clock clock) {
+            PairingStore store,
+            CodeDigest digest,
+            BruteForceLimits limits,
+            PairingConfig config,
+            Clock clock,
+            MeterRegistry meters) {
         this.store = store;
         this.digest = digest;
         this.limits = limits;
         this.config = config;
         this.clock = clock;
+        this.meters = meters;
     }
 
     public Redemption redeem(RedemptionRequest request, String actor) {
@@ -73,6 +81,10 @@ public class Redemptions {
                 now.plus(bruteForce.lockout()).toString()));
         args.addAll(source.blockKeys());
         List<String> reply = store.run(Script.REDEEM_CODE, args);
+        String outcome = "ok".equals(reply.get(0))
+                ? "redeemed"
+                : "locked".equals(reply.get(0)) ? "too_many_attempts" : reply.get(1);
+        meters.counter("pairing.redemptions", "outcome", outcome).increment();
         return switch (reply.get(0)) {
             case "ok" -> new Redemption(
                     reply.get(1), reply.get(2), Arrays.asList(reply.get(3).split(" ")), emptyToNull(reply.get(4)));

@@ -8,12 +8,16 @@ import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
+import io.openclaw.events.CloudEvent;
+import io.openclaw.events.EventType;
+import io.openclaw.testing.EventTap;
 import io.openclaw.testing.JwtResource;
 import io.openclaw.testing.KafkaResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -39,15 +43,24 @@ class RedisFailClosedIT {
 
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("openclaw.pairing.inbound.enabled", "false", "quarkus.redis.timeout", "2s");
+            return Map.of("quarkus.redis.timeout", "2s");
         }
     }
 
     @Test
-    void redemptionFailsClosedWhileRedisIsDownAndWorksAgainWhenItReturns() {
+    void redemptionFailsClosedWhileRedisIsDownAndCommandsAreAppliedWhenItReturns() {
         String code = (String) issueCode(newAccount(), "Outage").get("code");
+        String blocked = randomIp();
         StandaloneRedis.stop();
         try {
+            // a command that arrives during the outage is retried until it can be applied, never dropped
+            EventTap.publish(CloudEvent.builder(EventType.COMMAND_BLOCK_IP)
+                    .source("/audit-service")
+                    .actor("svc:audit-service")
+                    .subject(blocked)
+                    .data("ip", blocked)
+                    .data("until", Instant.now().plus(Duration.ofHours(1)).toString())
+                    .build());
             redeem(code, randomIp())
                     .then()
                     .statusCode(503)
@@ -66,5 +79,7 @@ class RedisFailClosedIT {
                         () -> redeem(code, randomIp()).then().statusCode(400).body("code", equalTo("invalid_code")));
         String fresh = (String) issueCode(newAccount(), "After Outage").get("code");
         redeem(fresh, randomIp()).then().statusCode(200);
+        await().atMost(Duration.ofSeconds(60))
+                .untilAsserted(() -> redeem(Api.randomCode(), blocked).then().statusCode(429));
     }
 }

@@ -167,6 +167,26 @@ class DetectionIT {
     }
 
     @Test
+    void refreshGrantsRefusedForRevokedFamiliesCountPerDeviceNotPerGrantType() {
+        String account = TestEvents.account();
+        String deviceA = TestEvents.id("dev_");
+        String deviceB = TestEvents.id("dev_");
+        Instant now = Instant.now();
+        TestEvents.publish(
+                TestEvents.refreshRefused(account, deviceA, "family_revoked", now),
+                TestEvents.refreshRefused(account, deviceA, "family_revoked", now.plusMillis(1)),
+                TestEvents.refreshRefused(account, deviceB, "family_revoked", now.plusMillis(2)));
+        CloudEvent a = alerts.await(raised("revoked_credential_use", deviceA), WAIT);
+        CloudEvent b = alerts.await(raised("revoked_credential_use", deviceB), WAIT);
+        assertThat(a.string("severity")).isEqualTo("medium");
+        assertThat(b.string("severity")).isEqualTo("medium");
+        assertQuiet(e -> e.type().equals(EventType.ALERT_RAISED.type())
+                && ("refresh_token".equals(e.subject())
+                        || ((deviceA.equals(e.subject()) || deviceB.equals(e.subject()))
+                                && "high".equals(e.string("severity")))));
+    }
+
+    @Test
     void aKeyUsedFarAboveItsBaselineRaisesAnAlertAndIsSuspendedOnlyWhenTheAccountOptedIn() {
         String optedIn = "acc_spikeoptin";
         String other = TestEvents.account();

@@ -166,6 +166,20 @@ final class TestEvents {
                 .build();
     }
 
+    /** A refresh grant refused the way token-service records it: subject = grant type, actor = device. */
+    static CloudEvent refreshRefused(String account, String deviceId, String reason, Instant at) {
+        return CloudEvent.builder(EventType.TOKEN_REJECTED)
+                .source("/token-service")
+                .time(at)
+                .accountId(account)
+                .actor(deviceId)
+                .subject("refresh_token")
+                .outcome(Outcome.FAILURE)
+                .reason(reason)
+                .data("grant_type", "refresh_token")
+                .build();
+    }
+
     static CloudEvent refreshReuse(String account, String familyId, Instant at) {
         return CloudEvent.builder(EventType.TOKEN_REFRESH_REUSE_DETECTED)
                 .source("/token-service")

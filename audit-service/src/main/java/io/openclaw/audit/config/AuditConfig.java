@@ -115,7 +115,8 @@ public interface AuditConfig {
         Duration blockFor();
 
         /** Rejection reasons that count as a failed guess. */
-        @WithDefault("invalid_code,invalid_format,code_expired,code_used,code_superseded,too_many_attempts")
+        @WithDefault(
+                "invalid_code,invalid_format,code_expired,code_used,code_superseded,too_many_attempts,invalid_user_code")
         List<String> reasons();
     }
 
@@ -129,7 +130,8 @@ public interface AuditConfig {
         int repeated();
 
         /** Rejection reasons (token and key verification codes) that mean a revoked or expired credential. */
-        @WithDefault("token_revoked,token_expired,refresh_token_revoked,refresh_token_expired,REVOKED,EXPIRED")
+        @WithDefault(
+                "token_revoked,token_expired,family_revoked,refresh_token_revoked,refresh_token_expired,REVOKED,EXPIRED")
         List<String> reasons();
     }
 

@@ -110,9 +110,7 @@ final class ObservationExtractor implements Processor<String, byte[], String, Ob
             }
             case TOKEN_REJECTED -> {
                 if (reason != null && rules.revokedCredential().reasons().contains(reason)) {
-                    String subject = e.string(EventFields.JTI) != null
-                            ? e.string(EventFields.JTI)
-                            : e.string(EventFields.SUBJECT);
+                    String subject = credentialOf(e);
                     out.add(keyed(
                             "cred|" + subject, Rule.REVOKED_CREDENTIAL, subject, e, account, time, null, null, reason));
                 }
@@ -155,6 +153,24 @@ final class ObservationExtractor implements Processor<String, byte[], String, Ob
                     "revoke|" + e.actor(), Rule.MASS_REVOCATION, e.actor(), e, account, time, null, null, type.type()));
         }
         return out;
+    }
+
+    /**
+     * The credential a token rejection is about: the token (jti), else its refresh family, else the device
+     * or client that presented it. Never the grant type, which token-service puts in {@code subject} and
+     * which would merge every account's rejections into one count.
+     */
+    static String credentialOf(CloudEvent e) {
+        for (String field : new String[] {EventFields.JTI, EventFields.FAMILY_ID, EventFields.DEVICE_ID}) {
+            if (e.string(field) != null) {
+                return e.string(field);
+            }
+        }
+        String actor = e.actor();
+        if (actor != null && !actor.isBlank() && !"unknown".equals(actor)) {
+            return actor;
+        }
+        return e.string(EventFields.SUBJECT);
     }
 
     private static String ipOf(CloudEvent e) {

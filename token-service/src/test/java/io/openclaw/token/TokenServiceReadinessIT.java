@@ -33,11 +33,24 @@ class TokenServiceReadinessIT {
                         hasItems(
                                 "Reactive PostgreSQL connections health check",
                                 "Redis connection health check",
-                                "Kafka connection health check"));
+                                "Kafka connection health check",
+                                "Signing key ring"));
     }
 
     @Test
     void metricsAreExposedForPrometheus() {
-        given().when().get("/q/metrics").then().statusCode(200);
+        given().contentType(io.restassured.http.ContentType.URLENC)
+                .formParam("grant_type", "password")
+                .post("/v1/oauth/token")
+                .then()
+                .statusCode(400);
+        String metrics = given().when()
+                .get("/q/metrics")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
+        org.assertj.core.api.Assertions.assertThat(metrics.lines().filter(l -> l.startsWith("openclaw_token_grants")))
+                .anyMatch(l -> l.contains("grant_type=\"other\"") && l.contains("outcome=\"unsupported_grant_type\""));
     }
 }

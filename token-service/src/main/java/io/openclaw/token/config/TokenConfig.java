@@ -76,6 +76,10 @@ public interface TokenConfig {
     @WithDefault("PT0.2S")
     Duration outboxPollInterval();
 
+    /** How often the idle-device job runs (a replica at a time), e.g. {@code 15m}. */
+    @WithDefault("15m")
+    String idleSweepInterval();
+
     /** Kafka consumer group for key events and security commands. */
     @WithDefault("token-service")
     String consumerGroup();

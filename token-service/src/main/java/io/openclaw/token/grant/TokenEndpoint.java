@@ -1,8 +1,8 @@
 package io.openclaw.token.grant;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.openclaw.token.device.DeviceEnrollment;
 import io.openclaw.token.refresh.RefreshTokenRotation;
-import io.openclaw.token.store.StoreUnavailableException;
 import io.openclaw.token.upstream.PairingClient;
 import io.openclaw.token.upstream.PairingClient.Granted;
 import io.openclaw.token.upstream.PairingClient.Refused;
@@ -39,18 +39,33 @@ public class TokenEndpoint {
     private final RefreshTokenRotation refresh;
     private final ClientCredentialsGrant clientCredentials;
     private final GrantRejections rejections;
+    private final MeterRegistry meters;
 
     public TokenEndpoint(
             PairingClient pairing,
             DeviceEnrollment enrollment,
             RefreshTokenRotation refresh,
             ClientCredentialsGrant clientCredentials,
-            GrantRejections rejections) {
+            GrantRejections rejections,
+            MeterRegistry meters) {
         this.pairing = pairing;
         this.enrollment = enrollment;
         this.refresh = refresh;
         this.clientCredentials = clientCredentials;
         this.rejections = rejections;
+        this.meters = meters;
+    }
+
+    private void count(String grantType, String outcome) {
+        String type =
+                switch (grantType == null ? "" : grantType) {
+                    case PAIRING_CODE -> "pairing_code";
+                    case DEVICE_CODE -> "device_code";
+                    case RefreshTokenRotation.GRANT_TYPE, ClientCredentialsGrant.GRANT_TYPE -> grantType;
+                    default -> "other";
+                };
+        meters.counter("openclaw.token.grants", "grant_type", type, "outcome", outcome)
+                .increment();
     }
 
     /** The JSON body of {@code POST /v1/auth/pair}. */
@@ -82,8 +97,10 @@ public class TokenEndpoint {
                         case "" -> throw OAuthException.invalidRequest("grant_type is required");
                         default -> throw OAuthException.unsupportedGrantType(grantType);
                     };
+            count(grantType, "success");
             return ok(response);
         } catch (OAuthException e) {
+            count(grantType, e.error());
             if (!RefreshTokenRotation.GRANT_TYPE.equals(grantType) || "invalid_request".equals(e.error())) {
                 rejections.record(grantType, actor(form), null, e.auditReason(), context);
             }
@@ -101,8 +118,11 @@ public class TokenEndpoint {
             throw OAuthException.invalidRequest("a JSON body with pairing_code is required");
         }
         try {
-            return ok(pairingCode(body.pairingCode(), body.deviceName(), context));
+            TokenResponse response = pairingCode(body.pairingCode(), body.deviceName(), context);
+            count(PAIRING_CODE, "success");
+            return ok(response);
         } catch (OAuthException e) {
+            count(PAIRING_CODE, e.error());
             rejections.record(PAIRING_CODE, "ip:" + context.sourceIp(), null, e.auditReason(), context);
             throw e;
         }
@@ -204,8 +224,6 @@ public class TokenEndpoint {
         } catch (UpstreamUnavailableException e) {
             Log.warnf("grant failed, upstream unavailable: %s", e.getMessage());
             throw OAuthException.temporarilyUnavailable("a platform service is temporarily unavailable, retry");
-        } catch (StoreUnavailableException e) {
-            throw e;
         }
     }
 

@@ -32,7 +32,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -204,13 +203,8 @@ public class SigningKeyRing {
     /** Activates a due {@code next} key and retires keys whose tokens have all expired. */
     public void advance() {
         boolean changed = database.inTransaction(connection -> {
-            try (PreparedStatement tryLock = connection.prepareStatement("SELECT pg_try_advisory_xact_lock(?)")) {
-                tryLock.setLong(1, RING_LOCK);
-                ResultSet locked = tryLock.executeQuery();
-                if (!locked.next() || !locked.getBoolean(1)) {
-                    return false;
-                }
-            }
+            // replicas queue here: whoever comes second sees the first one's committed changes
+            lock(connection);
             Instant now = clock.instant();
             boolean any = false;
             try (PreparedStatement retire =
@@ -268,8 +262,11 @@ public class SigningKeyRing {
         }
     }
 
-    /** Reloads the published keys from PostgreSQL, decrypting private keys it has not seen yet. */
-    public void reload() {
+    /**
+     * Reloads the published keys from PostgreSQL, decrypting private keys it has not seen yet. Synchronized,
+     * so a reload that read older rows never overwrites one that read newer rows.
+     */
+    public synchronized void reload() {
         Map<String, SigningKey> known = snapshot.published();
         Snapshot loaded = database.inTransaction(connection -> {
             Map<String, SigningKey> published = new HashMap<>();
@@ -411,11 +408,5 @@ public class SigningKeyRing {
 
     private static String family(String alg) {
         return alg.equals("ES256") ? "EC" : "RSA";
-    }
-
-    static List<String> kids(List<SigningKey> keys) {
-        List<String> kids = new ArrayList<>();
-        keys.forEach(k -> kids.add(k.kid()));
-        return kids;
     }
 }

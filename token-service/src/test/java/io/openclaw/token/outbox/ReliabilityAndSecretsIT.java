@@ -132,9 +132,26 @@ class ReliabilityAndSecretsIT {
             String code = Platform.issueCode(account, "data:read");
             secrets.add(code);
             secrets.add(code.replace("-", ""));
-            JsonPath paired =
-                    Platform.exchange(code).then().statusCode(200).extract().jsonPath();
+            JsonPath paired = given().contentType(ContentType.URLENC)
+                    .header("User-Agent", "hub/1.0 (leaked ocr_" + "Q".repeat(43) + ")")
+                    .formParam("grant_type", Platform.PAIRING_GRANT)
+                    .formParam("pairing_code", code)
+                    .post("/v1/oauth/token")
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .jsonPath();
+            secrets.add("ocr_" + "Q".repeat(43));
             secrets.add(paired.getString("access_token"));
+            given().contentType(ContentType.URLENC)
+                    .formParam("grant_type", Platform.PAIRING_GRANT)
+                    .formParam("pairing_code", Platform.issueCode(account, "data:read"))
+                    .formParam("device_name", "ocr_" + "R".repeat(43))
+                    .post("/v1/oauth/token")
+                    .then()
+                    .statusCode(400)
+                    .body("error", equalTo("invalid_request"));
+            secrets.add("ocr_" + "R".repeat(43));
             secrets.add(paired.getString("refresh_token"));
             JsonPath rotated = Platform.refresh(paired.getString("refresh_token"))
                     .then()

@@ -213,7 +213,9 @@ class PairingCodesIT {
                 .statusCode(400)
                 .contentType("application/problem+json")
                 .body("code", equalTo("invalid_scope"))
-                .body("status", equalTo(400));
+                .body("status", equalTo(400))
+                .body("title", equalTo("Bad Request"))
+                .body("type", equalTo("https://openclaw.io/problems/invalid_scope"));
         issue(owner(newAccount()), Map.of("scopes", List.of()))
                 .then()
                 .statusCode(400)

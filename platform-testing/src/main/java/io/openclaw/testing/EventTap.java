@@ -9,13 +9,13 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.UUID;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -33,20 +33,21 @@ public final class EventTap implements AutoCloseable {
     private EventTap(Collection<String> topics) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBroker.shared().bootstrapServers());
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "event-tap-" + UUID.randomUUID());
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
-        consumer.subscribe(topics);
-        Instant deadline = Instant.now().plusSeconds(30);
-        while (consumer.assignment().isEmpty() && Instant.now().isBefore(deadline)) {
-            consumer.poll(Duration.ofMillis(100)).forEach(records::add);
+        // assigned, not subscribed: no group rebalance can move the position, not even a broker restart
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (String topic : topics) {
+            consumer.partitionsFor(topic, Duration.ofSeconds(30))
+                    .forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
         }
-        if (consumer.assignment().isEmpty()) {
-            throw new IllegalStateException("no partitions assigned for " + topics);
+        if (partitions.isEmpty()) {
+            throw new IllegalStateException("no partitions for " + topics);
         }
-        consumer.seekToEnd(consumer.assignment());
-        consumer.assignment().forEach(consumer::position);
+        consumer.assign(partitions);
+        consumer.seekToEnd(partitions);
+        partitions.forEach(consumer::position);
     }
 
     /** Starts reading the topics from their current end. */

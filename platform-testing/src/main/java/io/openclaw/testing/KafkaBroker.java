@@ -111,6 +111,24 @@ public final class KafkaBroker implements AutoCloseable {
         return broker;
     }
 
+    /**
+     * The broker may have been restarted through another instance attached to the same home (another class
+     * loader): the state file names the current process.
+     */
+    private void refreshProcess() {
+        Path stateFile = home.resolve(STATE_FILE);
+        if (!Files.exists(stateFile)) {
+            return;
+        }
+        Properties state = new Properties();
+        try (InputStream in = Files.newInputStream(stateFile)) {
+            state.load(in);
+            process = ProcessHandle.of(Long.parseLong(state.getProperty("pid"))).orElse(process);
+        } catch (IOException | RuntimeException e) {
+            // keep the handle we have
+        }
+    }
+
     private void saveState() throws IOException {
         Properties state = new Properties();
         state.setProperty("lib", libDir.toString());
@@ -160,6 +178,7 @@ public final class KafkaBroker implements AutoCloseable {
 
     /** Graceful stop (SIGTERM), waiting for the process to exit. */
     public synchronized void stop() {
+        refreshProcess();
         if (process != null) {
             process.destroy();
             waitForExit(Duration.ofSeconds(30));
@@ -168,6 +187,7 @@ public final class KafkaBroker implements AutoCloseable {
 
     /** Abrupt stop (SIGKILL): no controlled shutdown, as a crash would be. */
     public synchronized void kill() {
+        refreshProcess();
         if (process != null) {
             process.destroyForcibly();
             waitForExit(Duration.ofSeconds(10));

@@ -294,6 +294,29 @@ class GrantsIT {
     }
 
     @Test
+    void aRotatedKeyEventDropsTheCachedVerificationSoTheNextGrantAsksAgain() {
+        String account = Platform.randomAccount();
+        String keyId = "key_v" + account.substring(4);
+        String secret = Platform.registerKey(keyId, account, "VALID", "devices:read");
+        Platform.clientCredentials(keyId, secret, null).then().statusCode(200);
+        // key-rotation-service now refuses the key (its grace ended); the cache still says valid
+        Platform.changeKey(secret, keyId, account, "EXPIRED", "devices:read");
+        Platform.clientCredentials(keyId, secret, null).then().statusCode(200);
+        assertThat(Platform.verificationCalls(keyId)).isEqualTo(1);
+        EventTap.publish(CloudEvent.builder(EventType.KEY_ROTATED)
+                .source("/key-rotation-service")
+                .accountId(account)
+                .actor("key_owner")
+                .subject(keyId)
+                .data("key_id", keyId)
+                .data("successor_id", "key_successor")
+                .build());
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> Platform.clientCredentials(keyId, secret, null).statusCode() == 401);
+    }
+
+    @Test
     void anUnreachableUpstreamAnswers503TemporarilyUnavailable() {
         String code = Platform.issueCode(Platform.randomAccount(), "data:read");
         Platform.upstreams(true, true);

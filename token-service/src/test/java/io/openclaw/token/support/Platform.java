@@ -91,7 +91,11 @@ public final class Platform {
 
     /** Registers an API key with the stand-in key-rotation-service; returns the secret. */
     public static String registerKey(String keyId, String accountId, String status, String... scopes) {
-        String secret = "ock_test_" + random(BASE62, 38);
+        return changeKey("ock_test_" + random(BASE62, 38), keyId, accountId, status, scopes);
+    }
+
+    /** Registers (or changes) the stand-in's record of a given API key; returns the secret. */
+    public static String changeKey(String secret, String keyId, String accountId, String status, String... scopes) {
         given().baseUri(standIn())
                 .contentType(ContentType.JSON)
                 .body(Map.of(

@@ -6,6 +6,7 @@ import io.openclaw.audit.outbox.OutboxRelay;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.HashMap;
@@ -19,7 +20,6 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /** Runs the audit log writer ({@link AuditIngestor}) on its own thread while the application runs. */
 @ApplicationScoped
@@ -29,7 +29,7 @@ public class IngestLoop {
     private final DataSource dataSource;
     private final MeterRegistry registry;
     private final OutboxRelay relay;
-    private final String bootstrapServers;
+    private final Map<String, Object> kafka;
     private AuditIngestor ingestor;
     private Thread thread;
     private KafkaProducer<String, byte[]> deadLetterProducer;
@@ -39,12 +39,12 @@ public class IngestLoop {
             DataSource dataSource,
             MeterRegistry registry,
             OutboxRelay relay,
-            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+            @Identifier("default-kafka-broker") Map<String, Object> kafka) {
         this.config = config;
         this.dataSource = dataSource;
         this.registry = registry;
         this.relay = relay;
-        this.bootstrapServers = bootstrapServers;
+        this.kafka = kafka;
     }
 
     void start(@Observes StartupEvent start) {
@@ -52,13 +52,10 @@ public class IngestLoop {
             Log.info("audit log writer disabled");
             return;
         }
-        deadLetterProducer = new KafkaProducer<>(
-                producerConfig(bootstrapServers), new StringSerializer(), new ByteArraySerializer());
+        deadLetterProducer =
+                new KafkaProducer<>(producerConfig(kafka), new StringSerializer(), new ByteArraySerializer());
         KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
-                consumerConfig(
-                        bootstrapServers,
-                        config.ingest().groupId(),
-                        config.ingest().maxBatch()),
+                consumerConfig(kafka, config.ingest().groupId(), config.ingest().maxBatch()),
                 new StringDeserializer(),
                 new ByteArrayDeserializer());
         ingestor = new AuditIngestor(
@@ -99,8 +96,15 @@ public class IngestLoop {
 
     /** Consumer settings of the writer: manual commits, committed reads only, bounded batches. */
     public static Map<String, Object> consumerConfig(String bootstrapServers, String groupId, int maxBatch) {
-        Map<String, Object> props = new HashMap<>();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        return consumerConfig(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), groupId, maxBatch);
+    }
+
+    /**
+     * Consumer settings on top of every {@code kafka.*} property of the application (bootstrap servers,
+     * SASL, TLS), so the writer connects like every other client of the service.
+     */
+    public static Map<String, Object> consumerConfig(Map<String, Object> kafka, String groupId, int maxBatch) {
+        Map<String, Object> props = new HashMap<>(kafka);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -112,8 +116,12 @@ public class IngestLoop {
 
     /** Producer settings: every send acknowledged by all in-sync replicas, idempotent. */
     public static Map<String, Object> producerConfig(String bootstrapServers) {
-        Map<String, Object> props = new HashMap<>();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        return producerConfig(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+    }
+
+    /** Producer settings on top of every {@code kafka.*} property of the application. */
+    public static Map<String, Object> producerConfig(Map<String, Object> kafka) {
+        Map<String, Object> props = new HashMap<>(kafka);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.put(ProducerConfig.LINGER_MS_CONFIG, 5);

@@ -8,6 +8,7 @@ import io.openclaw.events.KafkaCloudEvents;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.sql.Connection;
@@ -15,6 +16,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -23,7 +25,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Publishes outbox rows (the SIEM copy of each record, alert state changes) and deletes them once the broker
@@ -35,24 +36,22 @@ public class OutboxRelay {
 
     private final AuditConfig config;
     private final DataSource dataSource;
-    private final String bootstrapServers;
+    private final Map<String, Object> kafka;
     private final Semaphore signal = new Semaphore(0);
     private volatile boolean running;
     private Thread thread;
     private KafkaProducer<String, byte[]> producer;
 
     public OutboxRelay(
-            AuditConfig config,
-            DataSource dataSource,
-            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+            AuditConfig config, DataSource dataSource, @Identifier("default-kafka-broker") Map<String, Object> kafka) {
         this.config = config;
         this.dataSource = dataSource;
-        this.bootstrapServers = bootstrapServers;
+        this.kafka = kafka;
     }
 
     void start(@Observes StartupEvent start) {
         producer = new KafkaProducer<>(
-                IngestLoop.producerConfig(bootstrapServers), new StringSerializer(), new ByteArraySerializer());
+                IngestLoop.producerConfig(kafka), new StringSerializer(), new ByteArraySerializer());
         running = true;
         thread = new Thread(this::loop, "audit-outbox-relay");
         thread.setDaemon(true);

@@ -1,30 +1,22 @@
 package io.openclaw.audit.web;
 
+import io.openclaw.events.problem.ProblemDetails;
 import io.quarkus.logging.Log;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /** Turns errors into RFC 9457 problem+json with a stable {@code code}; never a stack trace. */
 public class ProblemMappers {
 
-    public static final String PROBLEM_JSON = "application/problem+json";
+    public static final String PROBLEM_JSON = ProblemDetails.MEDIA_TYPE;
 
     public static Response problem(int status, String code, String detail) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("type", "about:blank");
-        body.put(
-                "title",
-                Response.Status.fromStatusCode(status) == null
-                        ? "Error"
-                        : Response.Status.fromStatusCode(status).getReasonPhrase());
-        body.put("status", status);
-        body.put("code", code);
-        body.put("detail", detail);
-        return Response.status(status).type(PROBLEM_JSON).entity(body).build();
+        return Response.status(status)
+                .type(PROBLEM_JSON)
+                .entity(ProblemDetails.body(status, code, detail))
+                .build();
     }
 
     @ServerExceptionMapper

@@ -64,7 +64,7 @@ routes=(
     "POST /v1/device/verify 8081" "POST /v1/oauth/token 8082" "POST /v1/oauth/revoke 8082"
     "POST /v1/oauth/introspect 8082" "POST /v1/auth/pair 8082" "GET /v1/devices 8082" "DELETE /v1/devices/dev_x 8082"
     "GET /.well-known/jwks.json 8082" "GET /.well-known/oauth-authorization-server 8082"
-    "GET /v1/admin/signing-keys 8082" "POST /v1/accounts 8083" "GET /v1/keys 8083" "POST /v1/keys/verify 8083"
+    "POST /v1/accounts 8083" "GET /v1/keys 8083" "POST /v1/keys/verify 8083"
     "GET /v1/audit/events 8084" "GET /v1/audit/integrity 8084" "GET /v1/alerts 8084"
 )
 for route in "${routes[@]}"; do
@@ -72,7 +72,7 @@ for route in "${routes[@]}"; do
     got="$(upstream_of "${method}" "${path}")"
     check "${method} ${path} reaches 127.0.0.1:${port}" test "${got}" == "127.0.0.1:${port}"
 done
-for path in /internal/v1/redemptions /internal/v1/device-authorizations/poll /q/health/ready /q/metrics \
+for path in /internal/v1/redemptions /internal/v1/device-authorizations/poll /v1/admin/signing-keys/rotate /q/health/ready /q/metrics \
     /v1/devicesX /v1/keysX /v1/other /; do
     body="$(curl -s -X POST -w ' %{http_code}' "${FRONT}${path}" | tr -d '\n')"
     check "${path} is not routed (404 no_route)" grep -q '"code":"no_route".* 404$' <<<"${body}"

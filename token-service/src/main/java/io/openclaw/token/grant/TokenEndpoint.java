@@ -3,6 +3,7 @@ package io.openclaw.token.grant;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.openclaw.token.device.DeviceEnrollment;
 import io.openclaw.token.refresh.RefreshTokenRotation;
+import io.openclaw.token.store.Database;
 import io.openclaw.token.upstream.PairingClient;
 import io.openclaw.token.upstream.PairingClient.Granted;
 import io.openclaw.token.upstream.PairingClient.Refused;
@@ -39,6 +40,7 @@ public class TokenEndpoint {
     private final RefreshTokenRotation refresh;
     private final ClientCredentialsGrant clientCredentials;
     private final GrantRejections rejections;
+    private final Database database;
     private final MeterRegistry meters;
 
     public TokenEndpoint(
@@ -47,12 +49,14 @@ public class TokenEndpoint {
             RefreshTokenRotation refresh,
             ClientCredentialsGrant clientCredentials,
             GrantRejections rejections,
+            Database database,
             MeterRegistry meters) {
         this.pairing = pairing;
         this.enrollment = enrollment;
         this.refresh = refresh;
         this.clientCredentials = clientCredentials;
         this.rejections = rejections;
+        this.database = database;
         this.meters = meters;
     }
 
@@ -136,6 +140,8 @@ public class TokenEndpoint {
             throw OAuthException.invalidGrant("invalid_format", "invalid_format");
         }
         String name = deviceName(deviceName);
+        // a code is spent upstream: only spend it when the device and family can be stored
+        database.ping();
         PairingClient.Outcome outcome = upstream(() -> pairing.redeem(code, context.sourceIp(), context.userAgent()));
         if (outcome instanceof Refused refused) {
             throw refusal(refused);
@@ -154,6 +160,7 @@ public class TokenEndpoint {
             throw OAuthException.invalidGrant("device_code is invalid", "malformed_device_code");
         }
         String name = deviceName(deviceName);
+        database.ping();
         PairingClient.Outcome outcome = upstream(() -> pairing.poll(deviceCode, clientId, context.sourceIp()));
         if (outcome instanceof Refused refused) {
             // RFC 8628 §3.5 errors pass through unchanged

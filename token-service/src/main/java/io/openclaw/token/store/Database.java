@@ -41,6 +41,16 @@ public class Database {
         }
     }
 
+    /** Fails with {@link StoreUnavailableException} unless PostgreSQL answers now. */
+    public void ping() {
+        inTransaction(connection -> {
+            try (java.sql.Statement statement = connection.createStatement()) {
+                statement.execute("SELECT 1");
+            }
+            return null;
+        });
+    }
+
     private static void rollbackQuietly(Connection connection) {
         try {
             connection.rollback();

@@ -96,6 +96,7 @@ class ReliabilityAndSecretsIT {
     @Test
     void whenPostgresqlIsDownGrantsAnswer503AndNothingHalfDoneRemains() throws Exception {
         String account = Platform.randomAccount();
+        String code = Platform.issueCode(account, "data:read");
         String refreshToken = Platform.pairedDevice(account, "data:read").getString("refresh_token");
         String database = databaseName();
         try (Connection admin = java.sql.DriverManager.getConnection(
@@ -106,6 +107,7 @@ class ReliabilityAndSecretsIT {
                     + "' AND pid <> pg_backend_pid()");
             try {
                 Platform.refresh(refreshToken).then().statusCode(503).body("error", equalTo("temporarily_unavailable"));
+                Platform.exchange(code).then().statusCode(503).body("error", equalTo("temporarily_unavailable"));
                 given().auth()
                         .oauth2(Platform.bearer(account, "key_owner", "devices:read"))
                         .get("/v1/devices")
@@ -117,7 +119,8 @@ class ReliabilityAndSecretsIT {
                 sql.execute("ALTER DATABASE " + database + " ALLOW_CONNECTIONS true");
             }
         }
-        // the failed refresh rotated nothing: the same token still works, exactly once
+        // the failed exchange did not spend the code, the failed refresh rotated nothing
+        Platform.exchange(code).then().statusCode(200);
         JsonPath rotated =
                 Platform.refresh(refreshToken).then().statusCode(200).extract().jsonPath();
         Platform.refresh(rotated.getString("refresh_token")).then().statusCode(200);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import io.openclaw.events.problem.ProblemDetails;
 import io.openclaw.token.grant.OAuthException;
 import io.openclaw.token.store.StoreUnavailableException;
 import io.openclaw.token.upstream.UpstreamUnavailableException;
@@ -152,16 +153,7 @@ public class ErrorResponses {
     }
 
     public static Response problem(int status, String code, String detail) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("type", "https://openclaw.io/problems/" + code);
-        body.put(
-                "title",
-                Response.Status.fromStatusCode(status) == null
-                        ? "Error"
-                        : Response.Status.fromStatusCode(status).getReasonPhrase());
-        body.put("status", status);
-        body.put("detail", detail);
-        body.put("code", code);
+        Map<String, Object> body = ProblemDetails.body(status, code, detail);
         try {
             return Response.status(status)
                     .type(PROBLEM_JSON)

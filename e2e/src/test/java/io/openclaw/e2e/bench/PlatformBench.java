@@ -179,6 +179,36 @@ class PlatformBench {
         report.write(OUT);
     }
 
+    /** docs/benchmarks.md: how the figures are made, then every group's latest table and chart. */
+    @org.junit.jupiter.api.AfterAll
+    static void writeSummary() throws java.io.IOException {
+        StringBuilder md = new StringBuilder();
+        md.append("# Benchmarks\n\n")
+                .append(
+                        "Written by `./platform bench` (the `bench` profile of the e2e module) against the four packaged\n")
+                .append("services run as processes with the real broker, PostgreSQL and Redis on this machine. Each\n")
+                .append(
+                        "scenario is a closed loop of N workers after a warm-up, latencies in an HDR histogram, and is\n")
+                .append(
+                        "reported beside a limit measured in the same run (the RS256 signing ceiling for grants, a no-op\n")
+                .append("endpoint of the same service for the others) as a ratio, because the machine is shared and\n")
+                .append(
+                        "absolute figures move from run to run. Machine-readable results: `docs/benchmarks/<group>.json`.\n\n");
+        try (var files = java.nio.file.Files.list(OUT)) {
+            for (Path group :
+                    files.filter(f -> f.toString().endsWith(".md")).sorted().toList()) {
+                String name = group.getFileName().toString().replace(".md", "");
+                md.append(java.nio.file.Files.readString(group))
+                        .append("\n![")
+                        .append(name)
+                        .append("](benchmarks/")
+                        .append(name)
+                        .append(".svg)\n\n");
+            }
+        }
+        java.nio.file.Files.writeString(OUT.getParent().resolve("benchmarks.md"), md.toString());
+    }
+
     private static boolean selected(String name) {
         return SELECTED.contains("all") || SELECTED.contains(name);
     }

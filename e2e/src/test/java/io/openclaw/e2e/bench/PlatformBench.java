@@ -193,7 +193,13 @@ class PlatformBench {
                         "reported beside a limit measured in the same run (the RS256 signing ceiling for grants, a no-op\n")
                 .append("endpoint of the same service for the others) as a ratio, because the machine is shared and\n")
                 .append(
-                        "absolute figures move from run to run. Machine-readable results: `docs/benchmarks/<group>.json`.\n\n");
+                        "absolute figures move from run to run. Machine-readable results: `docs/benchmarks/<group>.json`.\n\n")
+                .append(
+                        "Everything shares the same two cores: the load generator, the four services, the broker, PostgreSQL\n")
+                .append(
+                        "and Redis. Every request here also causes work after its answer (outbox relay, audit ingest with the\n")
+                .append(
+                        "hash chain, detection), which competes with the next request; the no-op and signing limits do not.\n\n");
         try (var files = java.nio.file.Files.list(OUT)) {
             for (Path group :
                     files.filter(f -> f.toString().endsWith(".md")).sorted().toList()) {

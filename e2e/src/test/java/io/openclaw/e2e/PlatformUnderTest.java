@@ -73,6 +73,11 @@ public final class PlatformUnderTest implements AutoCloseable {
                 .property("openclaw.token.pairing-url", "http://127.0.0.1:" + pairingPort)
                 .property("openclaw.token.keys-url", "http://127.0.0.1:" + keysPort)
                 .env("OPENCLAW_TOKEN_KEK", randomBase64(32))
+                // a signing-key rotation completes within a journey: verifiers may cache the JWKS for 2 s,
+                // a new key is published 6 s before it signs
+                .property("openclaw.token.jwks-max-age", "PT2S")
+                .property("openclaw.token.key-propagation-delay", "PT6S")
+                .property("openclaw.token.key-ring-refresh", "PT1S")
                 .build();
         pairing = QuarkusAppProcess.builder("pairing-service", QuarkusAppProcess.moduleDir("pairing-service"))
                 .port(pairingPort)

@@ -4,6 +4,7 @@ import io.openclaw.audit.config.AuditConfig;
 import io.openclaw.audit.outbox.OutboxRelay;
 import io.openclaw.audit.web.Caller;
 import io.openclaw.audit.web.Cursor;
+import io.openclaw.audit.web.KeysetPage;
 import io.openclaw.audit.web.ProblemException;
 import io.openclaw.events.CloudEvent;
 import io.openclaw.events.CloudEventJson;
@@ -96,35 +97,7 @@ public class AlertsResource {
             sql.append(" AND rule = ?");
             params.add(rule);
         }
-        if (after != null) {
-            sql.append(" AND seq < ?");
-            params.add(after);
-        }
-        sql.append(" ORDER BY seq DESC LIMIT ?");
-        params.add(size + 1);
-        List<Map<String, Object>> items = new ArrayList<>();
-        Long last = null;
-        boolean more = false;
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement(sql.toString())) {
-            for (int i = 0; i < params.size(); i++) {
-                ps.setObject(i + 1, params.get(i));
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    if (items.size() == size) {
-                        more = true;
-                        break;
-                    }
-                    items.add(view(rs));
-                    last = rs.getLong("seq");
-                }
-            }
-        }
-        Map<String, Object> page = new LinkedHashMap<>();
-        page.put("items", items);
-        page.put("next_cursor", more ? Cursor.encode(last) : null);
-        return page;
+        return KeysetPage.query(dataSource, sql, params, after, size, AlertsResource::view);
     }
 
     @GET

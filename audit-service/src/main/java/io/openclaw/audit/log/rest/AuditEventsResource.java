@@ -6,6 +6,7 @@ import io.openclaw.audit.log.AuditStore;
 import io.openclaw.audit.log.OcsfMapping;
 import io.openclaw.audit.web.Caller;
 import io.openclaw.audit.web.Cursor;
+import io.openclaw.audit.web.KeysetPage;
 import io.openclaw.audit.web.ProblemException;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
@@ -13,9 +14,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -105,37 +103,7 @@ public class AuditEventsResource {
             sql.append(" AND event_time < ?");
             params.add(OffsetDateTime.ofInstant(to, ZoneOffset.UTC));
         }
-        if (after != null) {
-            sql.append(" AND seq < ?");
-            params.add(after);
-        }
-        sql.append(" ORDER BY seq DESC LIMIT ?");
-        params.add(size + 1);
-
-        List<Map<String, Object>> items = new ArrayList<>();
-        Long last = null;
-        boolean more = false;
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement(sql.toString())) {
-            for (int i = 0; i < params.size(); i++) {
-                ps.setObject(i + 1, params.get(i));
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    if (items.size() == size) {
-                        more = true;
-                        break;
-                    }
-                    AuditRecord r = AuditStore.read(rs);
-                    items.add(view(r));
-                    last = r.seq();
-                }
-            }
-        }
-        Map<String, Object> page = new LinkedHashMap<>();
-        page.put("items", items);
-        page.put("next_cursor", more && last != null ? Cursor.encode(last) : null);
-        return page;
+        return KeysetPage.query(dataSource, sql, params, after, size, row -> view(AuditStore.read(row)));
     }
 
     static Map<String, Object> view(AuditRecord r) {

@@ -9,6 +9,7 @@ import io.openclaw.events.CloudEvent;
 import io.openclaw.events.EventType;
 import io.openclaw.events.Topics;
 import io.openclaw.pairing.events.OutboxRelay;
+import io.openclaw.testing.EventTap;
 import io.openclaw.testing.JwtResource;
 import io.openclaw.testing.KafkaBroker;
 import io.openclaw.testing.KafkaResource;
@@ -18,6 +19,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
@@ -32,24 +34,25 @@ class OutboxRelayIT {
     @Test
     void eventsWrittenWhileTheBrokerIsDownStayInTheOutboxAndAreDeliveredWhenItReturns() {
         KafkaBroker broker = KafkaBroker.shared();
-        String id;
-        broker.kill();
-        try {
-            id = (String) issueCode(newAccount(), "Offline Broker").get("id");
-            assertThat(relay.relayBatch()).isZero();
-            assertThat(relay.pending()).isPositive();
-        } finally {
-            broker.start();
-            long pid = broker.pid();
-            Runtime.getRuntime()
-                    .addShutdownHook(new Thread(() -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly)));
+        try (EventTap tap = EventTap.open(Topics.PAIRING_EVENTS)) {
+            String id;
+            broker.kill();
+            try {
+                id = (String) issueCode(newAccount(), "Offline Broker").get("id");
+                assertThat(relay.relayBatch()).isZero();
+                assertThat(relay.pending()).isPositive();
+            } finally {
+                broker.start();
+            }
+            await().atMost(Duration.ofSeconds(60)).until(() -> relay.pending() == 0);
+            Predicate<CloudEvent> issuedCode =
+                    e -> e.type().equals(EventType.PAIRING_CODE_ISSUED.type()) && id.equals(e.subject());
+            tap.await(issuedCode, Duration.ofSeconds(60));
+            List<CloudEvent> issued = tap.matching(issuedCode);
+            // a re-send after a failed attempt carries the same event id, which is what consumers dedupe on
+            assertThat(issued)
+                    .extracting(CloudEvent::id)
+                    .containsOnly(issued.get(0).id());
         }
-        await().atMost(Duration.ofSeconds(60)).until(() -> relay.pending() == 0);
-        List<CloudEvent> issued = TopicScan.await(
-                Topics.PAIRING_EVENTS,
-                e -> e.type().equals(EventType.PAIRING_CODE_ISSUED.type()) && id.equals(e.subject()),
-                Duration.ofSeconds(60));
-        // a re-send after a failed attempt carries the same event id, which is what consumers dedupe on
-        assertThat(issued).extracting(CloudEvent::id).containsOnly(issued.get(0).id());
     }
 }

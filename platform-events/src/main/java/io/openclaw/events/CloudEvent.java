@@ -26,12 +26,16 @@ public record CloudEvent(
         Instant time,
         String subject,
         String partitionKey,
-        Map<String, Object> data) {
+        Map<String, Object> data,
+        String traceparent) {
 
     public static final String SPEC_VERSION = "1.0";
     public static final String DATA_CONTENT_TYPE = "application/json";
     /** Partition key used when an event belongs to no account (e.g. a failed guess names none). */
     public static final String NO_ACCOUNT = "platform";
+    /** W3C Trace Context {@code traceparent} (the CloudEvents distributed-tracing extension). */
+    private static final java.util.regex.Pattern TRACEPARENT =
+            java.util.regex.Pattern.compile("[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}");
 
     public CloudEvent {
         Objects.requireNonNull(id, "id");
@@ -40,6 +44,21 @@ public record CloudEvent(
         Objects.requireNonNull(time, "time");
         Objects.requireNonNull(partitionKey, "partitionKey");
         data = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(data, "data")));
+        if (traceparent != null && !TRACEPARENT.matcher(traceparent).matches()) {
+            traceparent = null;
+        }
+    }
+
+    /** An event outside any trace. */
+    public CloudEvent(
+            String id,
+            String source,
+            String type,
+            Instant time,
+            String subject,
+            String partitionKey,
+            Map<String, Object> data) {
+        this(id, source, type, time, subject, partitionKey, data, null);
     }
 
     public static Builder builder(EventType type) {
@@ -107,6 +126,7 @@ public record CloudEvent(
         private Instant time;
         private String subject;
         private String partitionKey;
+        private String traceparent;
         private final Map<String, Object> data = new LinkedHashMap<>();
 
         private Builder(EventType type) {
@@ -115,6 +135,15 @@ public record CloudEvent(
             data.put(EventFields.ACTOR, null);
             data.put(EventFields.SUBJECT, null);
             data.put(EventFields.OUTCOME, Outcome.SUCCESS.wire());
+        }
+
+        /**
+         * The W3C {@code traceparent} of the request that caused the event, so a trace can be followed from
+         * the HTTP call into the audit log; ignored unless well-formed.
+         */
+        public Builder traceparent(String traceparent) {
+            this.traceparent = traceparent;
+            return this;
         }
 
         /** Overrides the random id, e.g. to derive it from an outbox row for idempotent relays. */
@@ -203,7 +232,8 @@ public record CloudEvent(
             Object account = data.get(EventFields.ACCOUNT_ID);
             String key = partitionKey != null ? partitionKey : account != null ? account.toString() : NO_ACCOUNT;
             Instant at = time != null ? time : Instant.now();
-            return new CloudEvent(id, source, type.type(), at.truncatedTo(ChronoUnit.MICROS), subject, key, data);
+            return new CloudEvent(
+                    id, source, type.type(), at.truncatedTo(ChronoUnit.MICROS), subject, key, data, traceparent);
         }
     }
 }

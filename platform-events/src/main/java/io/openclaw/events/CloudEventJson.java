@@ -32,6 +32,9 @@ public final class CloudEventJson {
         }
         node.put("partitionkey", event.partitionKey());
         node.put("datacontenttype", CloudEvent.DATA_CONTENT_TYPE);
+        if (event.traceparent() != null) {
+            node.put("traceparent", event.traceparent());
+        }
         node.set("data", MAPPER.valueToTree(event.data()));
         try {
             return MAPPER.writeValueAsString(node);
@@ -51,7 +54,8 @@ public final class CloudEventJson {
                     Instant.parse(required(node, "time")),
                     node.path("subject").asText(null),
                     node.path("partitionkey").asText(CloudEvent.NO_ACCOUNT),
-                    MAPPER.convertValue(node.path("data"), MAP));
+                    MAPPER.convertValue(node.path("data"), MAP),
+                    node.path("traceparent").asText(null));
         } catch (IOException e) {
             throw new MalformedEventException(
                     "not a JSON CloudEvent (" + e.getClass().getSimpleName() + ")", e);

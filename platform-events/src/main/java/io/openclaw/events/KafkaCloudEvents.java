@@ -43,6 +43,9 @@ public final class KafkaCloudEvents {
             put(headers, "ce_subject", event.subject());
         }
         put(headers, "ce_partitionkey", event.partitionKey());
+        if (event.traceparent() != null) {
+            put(headers, "ce_traceparent", event.traceparent());
+        }
         put(headers, CONTENT_TYPE, CloudEvent.DATA_CONTENT_TYPE);
         return headers;
     }
@@ -64,7 +67,8 @@ public final class KafkaCloudEvents {
                     Instant.parse(time),
                     header(headers, "ce_subject"),
                     partitionKey != null ? partitionKey : key != null ? key : CloudEvent.NO_ACCOUNT,
-                    CloudEventJson.parseData(value));
+                    CloudEventJson.parseData(value),
+                    header(headers, "ce_traceparent"));
         } catch (DateTimeParseException e) {
             throw new MalformedEventException("ce_time is not an RFC 3339 timestamp", e);
         }

@@ -17,6 +17,7 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -121,6 +122,22 @@ class EventContractTest {
                 .hasMessageContaining("ce_id");
         assertThatThrownBy(() -> CloudEventJson.fromJson("{not json"))
                 .isInstanceOf(CloudEventJson.MalformedEventException.class);
+    }
+
+    @Test
+    void theTraceparentTravelsInBothBindingsAndAMalformedOneIsDropped() {
+        String traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        CloudEvent event = validBuilder().traceparent(traceparent).build();
+
+        assertThat(CloudEventJson.fromJson(CloudEventJson.toJson(event)).traceparent())
+                .isEqualTo(traceparent);
+        ProducerRecord<String, byte[]> record = KafkaCloudEvents.toRecord("t", event);
+        assertThat(KafkaCloudEvents.fromParts(record.headers(), record.key(), record.value())
+                        .traceparent())
+                .isEqualTo(traceparent);
+        assertThat(validBuilder().traceparent("00-zz\r\nx").build().traceparent())
+                .isNull();
+        assertThat(validBuilder().build().traceparent()).isNull();
     }
 
     @Test

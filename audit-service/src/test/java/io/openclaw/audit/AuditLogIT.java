@@ -89,6 +89,37 @@ class AuditLogIT {
     }
 
     @Test
+    void theTraceparentOfAnEventIsKeptWithItsRecordAndInTheSiemCopy() {
+        String account = TestEvents.account();
+        String traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        CloudEvent event = CloudEvent.builder(EventType.KEY_REJECTED)
+                .source("/key-rotation-service")
+                .time(Instant.now())
+                .accountId(account)
+                .actor("svc:token-service")
+                .subject("key_t1")
+                .outcome(Outcome.FAILURE)
+                .reason("REVOKED")
+                .data("key_id", "key_t1")
+                .traceparent(traceparent)
+                .build();
+        try (EventTap tap = EventTap.open(Topics.AUDIT_LOG)) {
+            TestEvents.publish(event);
+            CloudEvent recorded = tap.await(e -> event.id().equals(e.string("event_id")), WAIT);
+            assertThat(recorded.traceparent()).isEqualTo(traceparent);
+            assertThat(recorded.data().get("metadata")).isEqualTo(Map.of("traceparent", traceparent));
+        }
+        given().auth()
+                .oauth2(TestJwt.token(account, "audit:read").sign())
+                .when()
+                .get("/v1/audit/events")
+                .then()
+                .statusCode(200)
+                .body("items[0].id", equalTo(event.id()))
+                .body("items[0].traceparent", equalTo(traceparent));
+    }
+
+    @Test
     void successfulKeyUseIsRolledUpPerMinuteWhileRejectionsAreKeptOneByOne() throws Exception {
         String account = TestEvents.account();
         String keyId = TestEvents.id("key_");

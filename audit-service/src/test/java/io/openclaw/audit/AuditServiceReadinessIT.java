@@ -40,12 +40,13 @@ class AuditServiceReadinessIT {
     }
 
     @Test
-    void metricsAreExposedForPrometheusWithTheDeadLetterCounters() {
+    void metricsAreExposedForPrometheusWithTheDeadLetterCountersAndTheOutboxLag() {
         given().when()
                 .get("/q/metrics")
                 .then()
                 .statusCode(200)
                 .body(org.hamcrest.Matchers.containsString(
-                        "openclaw_audit_dead_letters_total{reason=\"schema_violation\""));
+                        "openclaw_audit_dead_letters_total{reason=\"schema_violation\""))
+                .body(org.hamcrest.Matchers.containsString("openclaw_outbox_lag_seconds{service=\"audit-service\"}"));
     }
 }

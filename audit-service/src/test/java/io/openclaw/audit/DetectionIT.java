@@ -83,6 +83,12 @@ class DetectionIT {
         assertThat(Instant.parse(block.string("until"))).isAfter(Instant.now().plusSeconds(3000));
 
         assertQuiet(raised("pairing_brute_force_ip", "ip:" + neighbour));
+        given().when()
+                .get("/q/metrics")
+                .then()
+                .statusCode(200)
+                .body(org.hamcrest.Matchers.matchesPattern("(?s).*\\nopenclaw_audit_alerts_raised_total\\{"
+                        + "(?=[^}]*rule=\"pairing_brute_force_ip\")(?=[^}]*severity=\"high\")[^}]*} [1-9].*"));
         String admin = TestJwt.platformAdmin().sign();
         await().atMost(WAIT).untilAsserted(() -> given().auth()
                 .oauth2(admin)

@@ -10,6 +10,7 @@ import io.openclaw.events.CloudEvent;
 import io.openclaw.events.CloudEventJson;
 import io.openclaw.events.EventFields;
 import io.openclaw.events.EventType;
+import io.openclaw.events.TraceContext;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -170,6 +171,7 @@ public class AlertsResource {
                         .actor(caller.principal())
                         .subject(id)
                         .data(EventFields.ALERT_ID, id)
+                        .traceparent(TraceContext.currentTraceparent())
                         .build();
                 try (PreparedStatement ps =
                         c.prepareStatement("INSERT INTO outbox (topic, event_key, event_json) VALUES (?,?,?)")) {

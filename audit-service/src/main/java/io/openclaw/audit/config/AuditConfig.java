@@ -40,9 +40,27 @@ public interface AuditConfig {
         @WithDefault("2000")
         int maxBatch();
 
-        /** How long one poll waits for records. */
-        @WithDefault("PT0.2S")
+        /**
+         * How long one poll blocks waiting for records (the loop sleeps in the broker fetch meanwhile, it does
+         * not spin; stopping wakes it at once).
+         */
+        @WithDefault("PT1S")
         Duration pollTimeout();
+
+        /**
+         * Bytes the broker gathers before answering a fetch ({@code fetch.min.bytes}): fewer, larger batches
+         * and far fewer fetch requests under light load. Bounded in time by {@link #fetchMaxWait()}.
+         */
+        @WithDefault("65536")
+        int fetchMinBytes();
+
+        /**
+         * Longest the broker holds a fetch waiting for {@link #fetchMinBytes()} ({@code fetch.max.wait.ms}): the
+         * extra delay before an event is stored under light load. Alerts do not wait for it (detection reads
+         * the topics on its own).
+         */
+        @WithDefault("PT0.25S")
+        Duration fetchMaxWait();
 
         /** Pause before retrying a batch the database refused. */
         @WithDefault("PT1S")
@@ -54,8 +72,8 @@ public interface AuditConfig {
         @WithDefault("PT1S")
         Duration interval();
 
-        /** Most outbox rows published per round. */
-        @WithDefault("500")
+        /** Most outbox rows published per round (one row holds the SIEM copies of a whole ingest batch). */
+        @WithDefault("20")
         int batch();
     }
 

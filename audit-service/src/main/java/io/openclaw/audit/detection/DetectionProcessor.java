@@ -38,13 +38,15 @@ final class DetectionProcessor implements Processor<String, Observation, String,
 
     private final AuditConfig.Rules rules;
     private final Clock clock;
+    private final DetectionTopology.AlertRaised raised;
     private ProcessorContext<String, byte[]> context;
     private KeyValueStore<String, RuleState> state;
     private KeyValueStore<String, Long> dedup;
 
-    DetectionProcessor(AuditConfig.Rules rules, Clock clock) {
+    DetectionProcessor(AuditConfig.Rules rules, Clock clock, DetectionTopology.AlertRaised raised) {
         this.rules = rules;
         this.clock = clock;
+        this.raised = raised;
     }
 
     @Override
@@ -286,6 +288,7 @@ final class DetectionProcessor implements Processor<String, Observation, String,
                 .data("triggered_by", o.eventId())
                 .data("observed_at", Instant.ofEpochMilli(o.time()).toString())
                 .build();
+        raised.raised(o.rule(), severity);
         forward(alert);
         if (command != null) {
             forward(command.apply(alertId));

@@ -4,7 +4,8 @@ import java.time.Instant;
 
 /**
  * One stored audit record: the event's envelope and data, where it came from, and its link in the hash
- * chain of its Kafka topic partition.
+ * chain of its Kafka topic partition. The W3C {@code traceparent} of the request that caused the event is kept
+ * beside the record (not part of the hash: it is tracing metadata, not audit content).
  */
 public record AuditRecord(
         long seq,
@@ -26,7 +27,8 @@ public record AuditRecord(
         String chain,
         long chainSeq,
         String prevHash,
-        String hash) {
+        String hash,
+        String traceparent) {
 
     /** The chain of a topic partition: {@code openclaw.pairing.events/0}. */
     public static String chainOf(String topic, int partition) {
@@ -36,14 +38,52 @@ public record AuditRecord(
     /** This record with its link in the chain set and its hash computed. */
     public AuditRecord link(long chainSeq, String prevHash) {
         AuditRecord linked = new AuditRecord(
-                seq, eventId, type, source, time, accountId, actor, subject, outcome, reason, sourceIp, userAgent, data,
-                topic, partition, offset, chain, chainSeq, prevHash, null);
+                seq,
+                eventId,
+                type,
+                source,
+                time,
+                accountId,
+                actor,
+                subject,
+                outcome,
+                reason,
+                sourceIp,
+                userAgent,
+                data,
+                topic,
+                partition,
+                offset,
+                chain,
+                chainSeq,
+                prevHash,
+                null,
+                traceparent);
         return linked.withHash(ChainHash.hash(linked));
     }
 
     AuditRecord withHash(String hash) {
         return new AuditRecord(
-                seq, eventId, type, source, time, accountId, actor, subject, outcome, reason, sourceIp, userAgent, data,
-                topic, partition, offset, chain, chainSeq, prevHash, hash);
+                seq,
+                eventId,
+                type,
+                source,
+                time,
+                accountId,
+                actor,
+                subject,
+                outcome,
+                reason,
+                sourceIp,
+                userAgent,
+                data,
+                topic,
+                partition,
+                offset,
+                chain,
+                chainSeq,
+                prevHash,
+                hash,
+                traceparent);
     }
 }

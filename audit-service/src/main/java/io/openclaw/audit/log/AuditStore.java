@@ -4,10 +4,11 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.openclaw.audit.log.IngestBatch.Incoming;
 import io.openclaw.audit.log.IngestBatch.RollupKey;
+import io.openclaw.audit.outbox.OutboxBatch;
 import io.openclaw.events.CloudEvent;
-import io.openclaw.events.CloudEventJson;
 import io.openclaw.events.EventFields;
 import io.openclaw.events.EventType;
+import io.openclaw.events.KafkaCloudEvents;
 import io.openclaw.events.Topics;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -24,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import javax.sql.DataSource;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -134,7 +136,7 @@ public final class AuditStore {
         try (PreparedStatement ps = c.prepareStatement(
                 "INSERT INTO audit_record (event_id, event_type, source, event_time, account_id, actor, subject, "
                         + "outcome, reason, source_ip, user_agent, data, topic, kafka_partition, kafka_offset, "
-                        + "chain, chain_seq, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
+                        + "chain, chain_seq, prev_hash, hash, traceparent) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
             for (Incoming in : incoming) {
                 if (!seen.add(in.event().id())) {
                     continue;
@@ -188,7 +190,8 @@ public final class AuditStore {
                         chain,
                         rs.getLong(1),
                         null,
-                        rs.getString(2));
+                        rs.getString(2),
+                        null);
                 heads.put(chain, head);
                 return head;
             }
@@ -218,7 +221,8 @@ public final class AuditStore {
                 AuditRecord.chainOf(in.topic(), in.partition()),
                 0,
                 null,
-                null);
+                null,
+                e.traceparent());
     }
 
     private static void bind(PreparedStatement ps, AuditRecord r) throws SQLException {
@@ -241,6 +245,7 @@ public final class AuditStore {
         ps.setLong(17, r.chainSeq());
         ps.setString(18, r.prevHash());
         ps.setString(19, r.hash());
+        ps.setString(20, r.traceparent());
     }
 
     private static void upsertRollups(Connection c, Map<RollupKey, Long> rollups) throws SQLException {
@@ -295,6 +300,10 @@ public final class AuditStore {
         }
     }
 
+    /**
+     * The SIEM copies of the whole batch as one outbox row of ready-to-send Kafka records: one write per
+     * batch, and the relay publishes them without parsing anything again.
+     */
     private static void insertOutbox(Connection c, List<AuditRecord> stored, List<Incoming> incoming)
             throws SQLException {
         if (stored.isEmpty()) {
@@ -302,16 +311,18 @@ public final class AuditStore {
         }
         Map<String, Map<String, Object>> dataById = new HashMap<>();
         incoming.forEach(i -> dataById.putIfAbsent(i.event().id(), i.event().data()));
+        List<ProducerRecord<String, byte[]>> records = new ArrayList<>(stored.size());
+        for (AuditRecord r : stored) {
+            records.add(
+                    KafkaCloudEvents.toRecord(Topics.AUDIT_LOG, OcsfMapping.recorded(r, dataById.get(r.eventId()))));
+        }
         try (PreparedStatement ps =
-                c.prepareStatement("INSERT INTO outbox (topic, event_key, event_json) VALUES (?,?,?)")) {
-            for (AuditRecord r : stored) {
-                CloudEvent recorded = OcsfMapping.recorded(r, dataById.get(r.eventId()));
-                ps.setString(1, Topics.AUDIT_LOG);
-                ps.setString(2, recorded.partitionKey());
-                ps.setString(3, CloudEventJson.toJson(recorded));
-                ps.addBatch();
-            }
-            ps.executeBatch();
+                c.prepareStatement("INSERT INTO outbox (topic, event_key, records, record_count) VALUES (?,?,?,?)")) {
+            ps.setString(1, Topics.AUDIT_LOG);
+            ps.setString(2, "");
+            ps.setBytes(3, OutboxBatch.encode(records));
+            ps.setInt(4, records.size());
+            ps.executeUpdate();
         }
     }
 
@@ -375,6 +386,7 @@ public final class AuditStore {
                 rs.getString("chain"),
                 rs.getLong("chain_seq"),
                 rs.getString("prev_hash"),
-                rs.getString("hash"));
+                rs.getString("hash"),
+                rs.getString("traceparent"));
     }
 }

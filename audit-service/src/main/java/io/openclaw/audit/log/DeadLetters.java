@@ -2,6 +2,7 @@ package io.openclaw.audit.log;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.openclaw.events.MetricNames;
 import io.openclaw.events.Topics;
 import io.quarkus.logging.Log;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +18,8 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
  * Sends records the audit log cannot store to {@code openclaw.audit.dead-letter}, with why and where they
- * came from in {@code dlq_*} headers, and counts them in {@code openclaw.audit.dead_letters}. A record whose
+ * came from in {@code dlq_*} headers, and counts them in {@code openclaw.audit.dead.letters}
+ * (Prometheus: {@code openclaw_audit_dead_letters_total}). A record whose
  * data looks like it carries a secret is forwarded without its value.
  */
 public final class DeadLetters {
@@ -35,7 +37,7 @@ public final class DeadLetters {
     }
 
     private Counter counter(String reason) {
-        return Counter.builder("openclaw.audit.dead_letters")
+        return Counter.builder(MetricNames.AUDIT_DEAD_LETTERS)
                 .description("Events sent to the dead-letter topic, by reason")
                 .tag("reason", reason)
                 .register(registry);

@@ -1,5 +1,6 @@
 package io.openclaw.audit.log;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.openclaw.audit.config.AuditConfig;
 import io.openclaw.audit.outbox.OutboxRelay;
@@ -9,6 +10,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import javax.sql.DataSource;
@@ -55,9 +57,17 @@ public class IngestLoop {
         deadLetterProducer =
                 new KafkaProducer<>(producerConfig(kafka), new StringSerializer(), new ByteArraySerializer());
         KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
-                consumerConfig(kafka, config.ingest().groupId(), config.ingest().maxBatch()),
+                consumerConfig(
+                        kafka,
+                        config.ingest().groupId(),
+                        config.ingest().maxBatch(),
+                        config.ingest().fetchMinBytes(),
+                        config.ingest().fetchMaxWait()),
                 new StringDeserializer(),
                 new ByteArrayDeserializer());
+        Counter storedRecords = Counter.builder("openclaw.audit.records.stored")
+                .description("Events stored in the audit log")
+                .register(registry);
         ingestor = new AuditIngestor(
                 consumer,
                 new AuditIngestor.Settings(
@@ -69,7 +79,7 @@ public class IngestLoop {
                 new DeadLetters(deadLetterProducer, registry),
                 IngestFaults.NONE,
                 stored -> {
-                    registry.counter("openclaw.audit.records.stored").increment(stored.size());
+                    storedRecords.increment(stored.size());
                     relay.wake();
                 });
         thread = new Thread(ingestor, "audit-log-writer");
@@ -111,6 +121,18 @@ public class IngestLoop {
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, maxBatch);
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "audit-log-writer");
+        return props;
+    }
+
+    /**
+     * As {@link #consumerConfig(Map, String, int)}, and the broker answers a fetch only when it has
+     * {@code fetchMinBytes} or {@code fetchMaxWait} passed: larger batches, fewer requests.
+     */
+    public static Map<String, Object> consumerConfig(
+            Map<String, Object> kafka, String groupId, int maxBatch, int fetchMinBytes, Duration fetchMaxWait) {
+        Map<String, Object> props = consumerConfig(kafka, groupId, maxBatch);
+        props.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, fetchMinBytes);
+        props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, (int) fetchMaxWait.toMillis());
         return props;
     }
 

@@ -138,6 +138,9 @@ public final class OcsfMapping {
         out.put("sequence", r.chainSeq());
         out.put("hash", r.hash());
         out.put("prev_hash", r.prevHash());
+        if (r.traceparent() != null) {
+            out.put("metadata", Map.of("traceparent", r.traceparent()));
+        }
         String id = UUID.nameUUIDFromBytes(("audit.recorded:" + r.eventId()).getBytes(StandardCharsets.UTF_8))
                 .toString();
         return new CloudEvent(
@@ -147,7 +150,8 @@ public final class OcsfMapping {
                 r.time(),
                 subject,
                 r.accountId() == null ? CloudEvent.NO_ACCOUNT : r.accountId(),
-                out);
+                out,
+                r.traceparent());
     }
 
     private static void putIfPresent(Map<String, Object> map, String field, Object value) {

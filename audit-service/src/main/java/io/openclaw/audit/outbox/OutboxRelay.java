@@ -1,10 +1,13 @@
 package io.openclaw.audit.outbox;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.openclaw.audit.config.AuditConfig;
 import io.openclaw.audit.log.IngestLoop;
 import io.openclaw.events.CloudEvent;
 import io.openclaw.events.CloudEventJson;
 import io.openclaw.events.KafkaCloudEvents;
+import io.openclaw.events.MetricNames;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -14,22 +17,28 @@ import jakarta.enterprise.event.Observes;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import javax.sql.DataSource;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * Publishes outbox rows (the SIEM copy of each record, alert state changes) and deletes them once the broker
- * acknowledged them. Rows are locked with {@code FOR UPDATE SKIP LOCKED}, so several instances can relay.
- * Delivery is at least once; every event has a stable id for consumers to dedupe on.
+ * Publishes outbox rows (the SIEM copies of each ingest batch, alert state changes) and deletes them once the
+ * broker acknowledged them. Rows are locked with {@code FOR UPDATE SKIP LOCKED}, so several instances can relay.
+ * Delivery is at least once; every event has a stable id for consumers to dedupe on. The age of the oldest
+ * row not yet acknowledged is the {@code openclaw.outbox.lag} gauge.
  */
 @ApplicationScoped
 public class OutboxRelay {
@@ -38,20 +47,30 @@ public class OutboxRelay {
     private final DataSource dataSource;
     private final Map<String, Object> kafka;
     private final Semaphore signal = new Semaphore(0);
+    /** Creation time (epoch ms) of the oldest row seen but not yet acknowledged; 0 when none. */
+    private final AtomicLong oldestPending = new AtomicLong();
+
     private volatile boolean running;
     private Thread thread;
     private KafkaProducer<String, byte[]> producer;
 
     public OutboxRelay(
-            AuditConfig config, DataSource dataSource, @Identifier("default-kafka-broker") Map<String, Object> kafka) {
+            AuditConfig config,
+            DataSource dataSource,
+            @Identifier("default-kafka-broker") Map<String, Object> kafka,
+            MeterRegistry registry) {
         this.config = config;
         this.dataSource = dataSource;
         this.kafka = kafka;
+        Gauge.builder(MetricNames.OUTBOX_LAG, this, OutboxRelay::lagSeconds)
+                .description("Age of the oldest outbox row not yet acknowledged by Kafka")
+                .baseUnit("seconds")
+                .tag("service", "audit-service")
+                .register(registry);
     }
 
     void start(@Observes StartupEvent start) {
-        producer = new KafkaProducer<>(
-                IngestLoop.producerConfig(kafka), new StringSerializer(), new ByteArraySerializer());
+        producer = new KafkaProducer<>(producerConfig(kafka), new StringSerializer(), new ByteArraySerializer());
         running = true;
         thread = new Thread(this::loop, "audit-outbox-relay");
         thread.setDaemon(true);
@@ -71,49 +90,87 @@ public class OutboxRelay {
         }
     }
 
+    /**
+     * Producer of the relay: every send acknowledged by all in-sync replicas, idempotent, and large batches
+     * (a round sends whole ingest batches and flushes, so the linger never delays a round).
+     */
+    static Map<String, Object> producerConfig(Map<String, Object> kafka) {
+        Map<String, Object> props = IngestLoop.producerConfig(kafka);
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+        props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        return props;
+    }
+
     /** Asks the relay to look at the outbox now. */
     public void wake() {
         signal.release();
     }
 
+    /** Seconds since the oldest outbox row not yet acknowledged by Kafka was written; 0 when none. */
+    double lagSeconds() {
+        long oldest = oldestPending.get();
+        // wall time, like the created_at the database stamped (not the injectable rule clock)
+        return oldest == 0 ? 0 : Math.max(0, System.currentTimeMillis() - oldest) / 1000.0;
+    }
+
     private void loop() {
         while (running) {
             try {
+                // blocks until the ingest loop or an alert change signals, or the interval passes
                 signal.tryAcquire(config.relay().interval().toMillis(), TimeUnit.MILLISECONDS);
                 signal.drainPermits();
                 while (running && relayOnce() == config.relay().batch()) {
-                    // a full batch: more may be waiting
+                    // a full round: more may be waiting
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             } catch (Exception e) {
                 Log.warnf("outbox relay round failed, will retry: %s", e.toString());
+                LockSupport.parkNanos(
+                        TimeUnit.MILLISECONDS.toNanos(config.relay().interval().toMillis()));
             }
         }
     }
 
+    /** Publishes up to {@code relay.batch} rows; returns how many rows it took. */
     int relayOnce() throws Exception {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
                 List<Long> ids = new ArrayList<>();
                 List<Future<RecordMetadata>> sent = new ArrayList<>();
-                try (PreparedStatement ps = c.prepareStatement(
-                        "SELECT id, topic, event_json FROM outbox ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED")) {
+                long oldest = Long.MAX_VALUE;
+                try (PreparedStatement ps = c.prepareStatement("SELECT id, topic, event_json, records, created_at "
+                        + "FROM outbox ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED")) {
                     ps.setInt(1, config.relay().batch());
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
                             ids.add(rs.getLong(1));
-                            CloudEvent event = CloudEventJson.fromJson(rs.getString(3));
-                            sent.add(producer.send(KafkaCloudEvents.toRecord(rs.getString(2), event)));
+                            oldest = Math.min(
+                                    oldest,
+                                    rs.getObject(5, OffsetDateTime.class)
+                                            .toInstant()
+                                            .toEpochMilli());
+                            byte[] records = rs.getBytes(4);
+                            if (records != null) {
+                                for (ProducerRecord<String, byte[]> r : OutboxBatch.decode(records)) {
+                                    sent.add(producer.send(r));
+                                }
+                            } else {
+                                CloudEvent event = CloudEventJson.fromJson(rs.getString(3));
+                                sent.add(producer.send(KafkaCloudEvents.toRecord(rs.getString(2), event)));
+                            }
                         }
                     }
                 }
                 if (ids.isEmpty()) {
                     c.commit();
+                    oldestPending.set(0);
                     return 0;
                 }
+                long seen = oldest;
+                oldestPending.updateAndGet(was -> was == 0 ? seen : Math.min(was, seen));
                 producer.flush();
                 for (Future<RecordMetadata> f : sent) {
                     f.get(30, TimeUnit.SECONDS);
@@ -123,6 +180,9 @@ public class OutboxRelay {
                     ps.executeUpdate();
                 }
                 c.commit();
+                if (ids.size() < config.relay().batch()) {
+                    oldestPending.set(0);
+                }
                 return ids.size();
             } catch (Exception e) {
                 c.rollback();

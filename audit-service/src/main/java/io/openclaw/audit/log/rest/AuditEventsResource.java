@@ -120,6 +120,7 @@ public class AuditEventsResource {
         item.put("source_ip", r.sourceIp());
         item.put("user_agent", r.userAgent());
         item.put("data", AuditStore.parseData(r.data()));
+        item.put("traceparent", r.traceparent());
         OcsfMapping.OcsfClass ocsf = OcsfMapping.classOf(r.type());
         item.put(
                 "ocsf",

@@ -1,9 +1,9 @@
 package io.openclaw.e2e;
 
 import io.openclaw.testing.KafkaBroker;
-import io.openclaw.testing.PostgresResource;
+import io.openclaw.testing.PostgresServer;
 import io.openclaw.testing.QuarkusAppProcess;
-import io.openclaw.testing.RedisResource;
+import io.openclaw.testing.RedisServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -14,8 +14,9 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The four packaged services as real processes, against the real broker, a fresh PostgreSQL database per
- * service and fresh Redis databases: the platform a user meets, started once per test JVM.
+ * The four packaged services as real processes, against the real broker, a PostgreSQL database per service
+ * and Redis databases: the platform a user meets, started once per test JVM. PostgreSQL and Redis are
+ * private servers of this run, so fault tests can stop them without touching anything else on the machine.
  */
 public final class PlatformUnderTest implements AutoCloseable {
 
@@ -27,26 +28,27 @@ public final class PlatformUnderTest implements AutoCloseable {
     private static PlatformUnderTest shared;
     private static RuntimeException startFailure;
     private boolean closed;
+    private java.time.Duration startedIn;
 
     public final KafkaBroker broker;
+    public final PostgresServer postgres;
+    public final RedisServer redis;
     public final QuarkusAppProcess pairing;
     public final QuarkusAppProcess token;
     public final QuarkusAppProcess keys;
     public final QuarkusAppProcess audit;
     public final String adminKey;
-    private final List<String> databases;
-    private final List<Integer> redisDatabases;
 
     private PlatformUnderTest() {
         broker = KafkaBroker.shared();
-        String tokenDb = PostgresResource.createDatabase("openclaw_e2e_token");
-        String keysDb = PostgresResource.createDatabase("openclaw_e2e_keys");
-        String auditDb = PostgresResource.createDatabase("openclaw_e2e_audit");
-        databases = List.of(tokenDb, keysDb, auditDb);
-        int pairingRedis = RedisResource.claimDatabase();
-        int tokenRedis = RedisResource.claimDatabase();
-        int keysRedis = RedisResource.claimDatabase();
-        redisDatabases = List.of(pairingRedis, tokenRedis, keysRedis);
+        postgres = PostgresServer.create();
+        redis = RedisServer.create();
+        String tokenDb = postgres.createDatabase("openclaw_token");
+        String keysDb = postgres.createDatabase("openclaw_keys");
+        String auditDb = postgres.createDatabase("openclaw_audit");
+        int pairingRedis = 1;
+        int tokenRedis = 2;
+        int keysRedis = 3;
         adminKey = System.getProperty("openclaw.e2e.admin-key", "ock_test_BootstrapAdminKeyForTests00000001NhVnv");
 
         int tokenPort = free();
@@ -69,7 +71,7 @@ public final class PlatformUnderTest implements AutoCloseable {
                 .port(tokenPort)
                 .properties(common)
                 .properties(datasource(tokenDb))
-                .property("quarkus.redis.hosts", RedisResource.url(tokenRedis))
+                .property("quarkus.redis.hosts", redis.url(tokenRedis))
                 .property("openclaw.token.pairing-url", "http://127.0.0.1:" + pairingPort)
                 .property("openclaw.token.keys-url", "http://127.0.0.1:" + keysPort)
                 .env("OPENCLAW_TOKEN_KEK", randomBase64(32))
@@ -82,14 +84,14 @@ public final class PlatformUnderTest implements AutoCloseable {
         pairing = QuarkusAppProcess.builder("pairing-service", QuarkusAppProcess.moduleDir("pairing-service"))
                 .port(pairingPort)
                 .properties(common)
-                .property("quarkus.redis.hosts", RedisResource.url(pairingRedis))
+                .property("quarkus.redis.hosts", redis.url(pairingRedis))
                 .env("OPENCLAW_PAIRING_CODE_HMAC_KEY", randomBase64(32))
                 .build();
         keys = QuarkusAppProcess.builder("key-rotation-service", QuarkusAppProcess.moduleDir("key-rotation-service"))
                 .port(keysPort)
                 .properties(common)
                 .properties(datasource(keysDb))
-                .property("quarkus.redis.hosts", RedisResource.url(keysRedis))
+                .property("quarkus.redis.hosts", redis.url(keysRedis))
                 .env("OPENCLAW_KEYS_BOOTSTRAP_ADMIN_KEY", adminKey)
                 .env("OPENCLAW_KEYS_SEALING_KEY", randomBase64(32))
                 .build();
@@ -104,12 +106,19 @@ public final class PlatformUnderTest implements AutoCloseable {
     }
 
     private void start() {
+        long began = System.nanoTime();
         CompletableFuture.allOf(
                         CompletableFuture.runAsync(token::start),
                         CompletableFuture.runAsync(pairing::start),
                         CompletableFuture.runAsync(keys::start),
                         CompletableFuture.runAsync(audit::start))
                 .join();
+        startedIn = java.time.Duration.ofNanos(System.nanoTime() - began);
+    }
+
+    /** How long the four services took to become ready when started together (in parallel). */
+    public java.time.Duration startedIn() {
+        return startedIn;
     }
 
     /**
@@ -151,16 +160,20 @@ public final class PlatformUnderTest implements AutoCloseable {
         }
         closed = true;
         services().forEach(QuarkusAppProcess::kill);
-        databases.forEach(PostgresResource::dropDatabase);
-        redisDatabases.forEach(RedisResource::releaseDatabase);
+        redis.close();
+        postgres.close();
     }
 
-    private static Map<String, String> datasource(String database) {
+    private Map<String, String> datasource(String database) {
         return Map.of(
                 "quarkus.datasource.reactive.url",
-                "postgresql://127.0.0.1:5432/" + database,
+                postgres.reactiveUrl(database),
                 "quarkus.datasource.jdbc.url",
-                PostgresResource.jdbcUrl(database));
+                postgres.jdbcUrl(database),
+                "quarkus.datasource.username",
+                "postgres",
+                "quarkus.datasource.password",
+                "");
     }
 
     private static int free() {

@@ -213,7 +213,7 @@ public final class QuarkusAppProcess implements AutoCloseable {
         private int port = KafkaBroker.freePort();
         private final Map<String, String> properties = new LinkedHashMap<>();
         private final Map<String, String> environment = new LinkedHashMap<>();
-        private Duration startTimeout = Duration.ofSeconds(90);
+        private Duration startTimeout = Duration.ofSeconds(180);
 
         private Builder(String name, Path moduleDir) {
             this.name = name;

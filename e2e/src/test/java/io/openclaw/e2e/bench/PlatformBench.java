@@ -179,6 +179,22 @@ class PlatformBench {
         report.write(OUT);
     }
 
+    @Test
+    void audit() throws Exception {
+        if (!selected("audit")) {
+            return;
+        }
+        PlatformUnderTest platform = PlatformUnderTest.shared();
+        BenchReport report = new BenchReport("audit");
+        AuditBench bench = new AuditBench(platform.broker.bootstrapServers(), platform.audit.baseUrl());
+        LoadResult[] ingest = bench.ingest(Integer.getInteger("bench.audit.events", 50_000));
+        report.add(ingest[0]);
+        report.add(ingest[1], ingest[0]);
+        report.add(bench.alertLatency(2_000, MEASURE));
+        resources(report, platform);
+        report.write(OUT);
+    }
+
     /** docs/benchmarks.md: how the figures are made, then every group's latest table and chart. */
     @org.junit.jupiter.api.AfterAll
     static void writeSummary() throws java.io.IOException {
@@ -225,8 +241,12 @@ class PlatformBench {
             long rss = service.rssKiB();
             total += Math.max(0, rss);
             report.fact(service.toString() + " RSS MiB", rss / 1024);
+            report.fact(
+                    service.toString() + " last startup ms",
+                    service.lastStartup().toMillis());
         }
         report.fact("four services RSS MiB", total / 1024);
+        report.fact("four services started together in ms", platform.startedIn().toMillis());
     }
 
     /** RS256 signatures per second from 2 threads with a 2048-bit key: the ceiling of every grant. */

@@ -1,6 +1,7 @@
 package io.openclaw.e2e.journey;
 
 import static io.openclaw.e2e.journey.Journeys.audit;
+import static io.openclaw.e2e.journey.Journeys.keys;
 import static io.openclaw.e2e.journey.Journeys.onboard;
 import static io.openclaw.e2e.journey.Journeys.pairing;
 import static io.openclaw.e2e.journey.Journeys.token;
@@ -138,6 +139,265 @@ class FaultsIT {
                 acknowledgedJtis.size(),
                 failed.get(),
                 Journeys.platform().token.lastStartup().toMillis());
+    }
+
+    @Test
+    void postgresStoppedForTenSecondsAnswers503ThenResumesWithNothingLostOrHalfWritten() throws Exception {
+        Owner owner = onboard("Postgres Fault Co");
+        Outcomes refreshes = new Outcomes();
+        Outcomes keyCreations = new Outcomes();
+        Http keyAdmin = keys().bearer(owner.accessToken());
+        String firstRefresh = pair(owner);
+        assertThat(firstRefresh).as("a paired device").isNotNull();
+
+        try (Load load = Load.start(2, new Load.Step() {
+            private String refresh = firstRefresh;
+
+            @Override
+            public void run(int worker) {
+                switch (worker) {
+                    case 0 -> {
+                        // a refresh refused with 503 must leave the presented token usable: it is retried as is
+                        Reply reply = token().postForm(
+                                        "/v1/oauth/token",
+                                        Http.form("grant_type", "refresh_token", "refresh_token", refresh));
+                        refreshes.record(reply, () -> jti(reply.field("access_token")));
+                        if (reply.status() == 200) {
+                            refresh = reply.field("refresh_token");
+                        }
+                    }
+                    default -> {
+                        Reply reply = keyAdmin.postJson(
+                                "/v1/keys",
+                                Map.of(
+                                        "name",
+                                        "pg-fault-" + System.nanoTime(),
+                                        "scopes",
+                                        List.of("data:read"),
+                                        "environment",
+                                        "test"));
+                        keyCreations.record(reply, () -> reply.field("id"));
+                    }
+                }
+            }
+        })) {
+            load.awaitCompleted(30);
+            outage(load, () -> Journeys.platform().postgres.stop(), () -> Journeys.platform()
+                    .postgres
+                    .start());
+            int resumedFrom = refreshes.acknowledged.size() + keyCreations.acknowledged.size();
+            await().atMost(Duration.ofSeconds(120))
+                    .until(() -> refreshes.acknowledged.size() + keyCreations.acknowledged.size() > resumedFrom + 10);
+        }
+
+        refreshes.assertOnlyClearAnswers("refresh");
+        keyCreations.assertOnlyClearAnswers("key creation");
+        assertThat(refreshes.refused.get() + keyCreations.refused.get())
+                .as("management calls refused while PostgreSQL was down")
+                .isPositive();
+        Http auditor = audit().bearer(owner.accessToken());
+        await().atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofSeconds(2))
+                .untilAsserted(() -> {
+                    assertThat(jtis(auditor))
+                            .as("acknowledged refreshes in the audit log")
+                            .containsAll(refreshes.acknowledged);
+                    assertThat(subjects(auditor, "io.openclaw.key.created"))
+                            .as("acknowledged key creations in the audit log, once each")
+                            .containsAll(keyCreations.acknowledged)
+                            .doesNotHaveDuplicates();
+                });
+        System.out.printf(
+                "[faults] PostgreSQL stopped 10 s: %d refreshes and %d key creations acknowledged and audited, "
+                        + "%d refused with 503 and retried%n",
+                refreshes.acknowledged.size(),
+                keyCreations.acknowledged.size(),
+                refreshes.refused.get() + keyCreations.refused.get());
+    }
+
+    @Test
+    void redisStoppedForTenSecondsAnswers503ThenResumesAndKeepsWhatItAcknowledged() throws Exception {
+        Owner owner = onboard("Redis Fault Co");
+        Http issuer = pairing().bearer(owner.accessToken());
+        Reply before = issuer.postJson("/v1/pairing-codes", Map.of("scopes", List.of("data:read"), "label", "kept"));
+        assertThat(before.status()).isEqualTo(201);
+        Outcomes issuance = new Outcomes();
+
+        try (Load load = Load.start(2, worker -> {
+            Reply reply = issuer.postJson(
+                    "/v1/pairing-codes",
+                    Map.of("scopes", List.of("data:read"), "label", "redis-fault-" + worker + "-" + System.nanoTime()));
+            issuance.record(reply, () -> reply.field("id"));
+        })) {
+            load.awaitCompleted(20);
+            outage(load, () -> Journeys.platform().redis.stop(), () -> Journeys.platform()
+                    .redis
+                    .start());
+            int resumedFrom = issuance.acknowledged.size();
+            await().atMost(Duration.ofSeconds(120)).until(() -> issuance.acknowledged.size() > resumedFrom + 10);
+        }
+
+        issuance.assertOnlyClearAnswers("code issuance");
+        assertThat(issuance.refused.get())
+                .as("issuance refused while Redis was down")
+                .isPositive();
+        Reply paired = token().postJson(
+                        "/v1/auth/pair", Map.of("pairing_code", before.field("code"), "device_name", "after outage"));
+        assertThat(paired.status())
+                .as("a code acknowledged before the outage is still redeemable: %s", paired)
+                .isEqualTo(200);
+        Http auditor = audit().bearer(owner.accessToken());
+        await().atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofSeconds(2))
+                .untilAsserted(() -> assertThat(subjects(auditor, "io.openclaw.pairing.code.issued"))
+                        .as("acknowledged codes in the audit log, once each")
+                        .containsAll(issuance.acknowledged)
+                        .doesNotHaveDuplicates());
+        System.out.printf(
+                "[faults] Redis stopped 10 s: %d codes acknowledged and audited once, %d refused with 503%n",
+                issuance.acknowledged.size(), issuance.refused.get());
+    }
+
+    @Test
+    void pairingServiceKilledWithSigkillDuringIssuanceRestartsAndEveryAcknowledgedCodeIsAudited() throws Exception {
+        Owner owner = onboard("Pairing Kill Co");
+        Http issuer = pairing().bearer(owner.accessToken());
+        Outcomes issuance = new Outcomes();
+        try (Load load = Load.start(2, worker -> {
+            Reply reply = issuer.postJson(
+                    "/v1/pairing-codes",
+                    Map.of("scopes", List.of("data:read"), "label", "kill-" + worker + "-" + System.nanoTime()));
+            issuance.record(reply, () -> reply.field("id"));
+        })) {
+            load.awaitCompleted(30);
+            Journeys.platform().pairing.kill();
+            Journeys.platform().pairing.start();
+            int resumedFrom = issuance.acknowledged.size();
+            await().atMost(Duration.ofSeconds(120)).until(() -> issuance.acknowledged.size() > resumedFrom + 10);
+        }
+        Http auditor = audit().bearer(owner.accessToken());
+        await().atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofSeconds(2))
+                .untilAsserted(() -> assertThat(subjects(auditor, "io.openclaw.pairing.code.issued"))
+                        .containsAll(issuance.acknowledged)
+                        .doesNotHaveDuplicates());
+        System.out.printf(
+                "[faults] pairing-service SIGKILL: %d codes acknowledged and audited once; restart took %d ms%n",
+                issuance.acknowledged.size(),
+                Journeys.platform().pairing.lastStartup().toMillis());
+    }
+
+    @Test
+    void keyRotationServiceKilledWithSigkillDuringKeyCreationRestartsAndEveryAcknowledgedKeyIsAudited()
+            throws Exception {
+        Owner owner = onboard("Keys Kill Co");
+        Http keyAdmin = keys().bearer(owner.accessToken());
+        Outcomes creations = new Outcomes();
+        try (Load load = Load.start(2, worker -> {
+            Reply reply = keyAdmin.postJson(
+                    "/v1/keys",
+                    Map.of("name", "kill-" + System.nanoTime(), "scopes", List.of("data:read"), "environment", "test"));
+            creations.record(reply, () -> reply.field("id"));
+        })) {
+            load.awaitCompleted(30);
+            Journeys.platform().keys.kill();
+            Journeys.platform().keys.start();
+            int resumedFrom = creations.acknowledged.size();
+            await().atMost(Duration.ofSeconds(120)).until(() -> creations.acknowledged.size() > resumedFrom + 10);
+        }
+        Http auditor = audit().bearer(owner.accessToken());
+        await().atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofSeconds(2))
+                .untilAsserted(() -> assertThat(subjects(auditor, "io.openclaw.key.created"))
+                        .containsAll(creations.acknowledged)
+                        .doesNotHaveDuplicates());
+        System.out.printf(
+                "[faults] key-rotation-service SIGKILL: %d keys acknowledged and audited once; restart took %d ms%n",
+                creations.acknowledged.size(),
+                Journeys.platform().keys.lastStartup().toMillis());
+    }
+
+    @Test
+    void auditServiceKilledWithSigkillDuringLoadStoresEveryEventOnceAndTheChainHolds() throws Exception {
+        Owner owner = onboard("Audit Kill Co");
+        Http issuer = pairing().bearer(owner.accessToken());
+        Outcomes issuance = new Outcomes();
+        try (Load load = Load.start(2, worker -> {
+            Reply reply = issuer.postJson(
+                    "/v1/pairing-codes",
+                    Map.of("scopes", List.of("data:read"), "label", "audit-kill-" + worker + "-" + System.nanoTime()));
+            issuance.record(reply, () -> reply.field("id"));
+        })) {
+            load.awaitCompleted(30);
+            Journeys.platform().audit.kill();
+            load.awaitCompleted(load.completed() + 30);
+            Journeys.platform().audit.start();
+            load.awaitCompleted(load.completed() + 30);
+        }
+        issuance.assertOnlyClearAnswers("code issuance while audit-service was down");
+        assertThat(issuance.refused.get())
+                .as("issuance does not depend on audit-service")
+                .isZero();
+        Http auditor = audit().bearer(owner.accessToken());
+        await().atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofSeconds(2))
+                .untilAsserted(() -> assertThat(subjects(auditor, "io.openclaw.pairing.code.issued"))
+                        .containsAll(issuance.acknowledged)
+                        .doesNotHaveDuplicates());
+        Reply integrity = audit().bearer(Journeys.adminToken()).get("/v1/audit/integrity");
+        assertThat(integrity.status()).as("integrity: %s", integrity).isEqualTo(200);
+        assertThat(integrity.field("status")).as("integrity: %s", integrity).isEqualTo("intact");
+        System.out.printf(
+                "[faults] audit-service SIGKILL: %d codes issued meanwhile, all stored once, chain intact; restart took %d ms%n",
+                issuance.acknowledged.size(),
+                Journeys.platform().audit.lastStartup().toMillis());
+    }
+
+    /**
+     * Stops a store for ten seconds of load (the clock decides, with requests still flowing), starts it
+     * again and waits until the load made progress after the restart.
+     */
+    private static void outage(Load load, Runnable stop, Runnable start) {
+        java.time.Instant until = java.time.Instant.now().plus(Duration.ofSeconds(10));
+        stop.run();
+        int during = load.completed();
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> java.time.Instant.now().isAfter(until) && load.completed() > during);
+        start.run();
+    }
+
+    /** Answers of one kind of request under a fault: acknowledged (2xx), refused clearly (503) or anything else. */
+    private static final class Outcomes {
+        final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+        final AtomicInteger refused = new AtomicInteger();
+        final AtomicInteger total = new AtomicInteger();
+        final List<String> unclear = java.util.Collections.synchronizedList(new ArrayList<>());
+
+        void record(Reply reply, java.util.function.Supplier<String> identity) {
+            total.incrementAndGet();
+            if (reply.status() >= 200 && reply.status() < 300) {
+                acknowledged.add(identity.get());
+            } else if (reply.status() == 503) {
+                refused.incrementAndGet();
+                if (reply.header("Retry-After") == null) {
+                    unclear.add("503 without Retry-After: " + reply.text());
+                }
+            } else {
+                unclear.add(reply.status() + " " + reply.text());
+            }
+        }
+
+        void assertOnlyClearAnswers(String what) {
+            assertThat(unclear).as("%s answers other than 2xx or 503", what).isEmpty();
+            assertThat(acknowledged).as("%s acknowledged", what).isNotEmpty();
+        }
+    }
+
+    private static List<String> jtis(Http auditor) {
+        return events(auditor, "io.openclaw.token.refreshed").stream()
+                .map(e -> e.path("data").path("jti").asText())
+                .toList();
     }
 
     private static String pair(Owner owner) {

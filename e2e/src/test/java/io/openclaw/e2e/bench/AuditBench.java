@@ -1,0 +1,257 @@
+package io.openclaw.e2e.bench;
+
+import io.openclaw.events.CloudEvent;
+import io.openclaw.events.EventFields;
+import io.openclaw.events.EventType;
+import io.openclaw.events.KafkaCloudEvents;
+import io.openclaw.events.Outcome;
+import io.openclaw.events.Topics;
+import io.openclaw.testing.EventTap;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.HdrHistogram.Histogram;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * The audit pipeline's figures: sustained ingest of a burst of events into the chained log, beside a plain
+ * consumer reading the same records (the limit), and detection latency from a triggering event to its alert
+ * under background load.
+ */
+final class AuditBench {
+
+    private static final Pattern STORED =
+            Pattern.compile("(?m)^openclaw_audit_records_stored_total(?:\\{[^}]*})? ([0-9.eE+]+)$");
+    private static final HttpClient CLIENT = HttpClient.newHttpClient();
+
+    private final String bootstrapServers;
+    private final String auditBaseUrl;
+
+    AuditBench(String bootstrapServers, String auditBaseUrl) {
+        this.bootstrapServers = bootstrapServers;
+        this.auditBaseUrl = auditBaseUrl;
+    }
+
+    /** Produces {@code events} token events as fast as the producer goes; time until all are stored. */
+    LoadResult[] ingest(int events) throws Exception {
+        String topic = Topics.TOKEN_EVENTS;
+        Map<TopicPartition, Long> start = endOffsets(topic);
+        double baseline = stored();
+        long began = System.nanoTime();
+        try (KafkaProducer<String, byte[]> producer = producer()) {
+            for (int i = 0; i < events; i++) {
+                producer.send(KafkaCloudEvents.toRecord(issued("acc_bench_" + (i % 64))));
+            }
+            producer.flush();
+        }
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+        while (stored() < baseline + events) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("audit-service did not store the burst within 10 minutes");
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+        }
+        Duration ingest = Duration.ofNanos(System.nanoTime() - began);
+        Duration raw = readAll(topic, start, events);
+        return new LoadResult[] {
+            burst("raw consumer (same records, parsed as CloudEvents)", events, raw),
+            burst("audit ingest into PostgreSQL with the hash chain", events, ingest)
+        };
+    }
+
+    /**
+     * Background token events at {@code rate}/s for {@code measure}, and a refresh-token reuse event every
+     * 250 ms; the latency of each is the time from its send to the alert naming it on the alerts topic.
+     */
+    LoadResult alertLatency(int rate, Duration measure) throws Exception {
+        Map<String, Long> sent = new ConcurrentHashMap<>();
+        Set<String> matched = ConcurrentHashMap.newKeySet();
+        Histogram histogram = new Histogram(TimeUnit.MINUTES.toMicros(1), 3);
+        AtomicBoolean running = new AtomicBoolean(true);
+        try (EventTap alerts = EventTap.open(Topics.SECURITY_ALERTS);
+                KafkaProducer<String, byte[]> producer = producer()) {
+            Thread background = new Thread(() -> {
+                long interval = TimeUnit.SECONDS.toNanos(1) / rate;
+                long next = System.nanoTime();
+                int i = 0;
+                while (running.get()) {
+                    producer.send(KafkaCloudEvents.toRecord(issued("acc_bench_" + (i++ % 64))));
+                    next += interval;
+                    long wait = next - System.nanoTime();
+                    if (wait > 0) {
+                        LockSupport.parkNanos(wait);
+                    }
+                }
+            });
+            background.start();
+            long began = System.nanoTime();
+            long end = began + measure.toNanos();
+            long nextTrigger = began;
+            while (System.nanoTime() < end) {
+                if (System.nanoTime() >= nextTrigger) {
+                    CloudEvent trigger = reuse();
+                    sent.put(trigger.id(), System.nanoTime());
+                    producer.send(KafkaCloudEvents.toRecord(trigger));
+                    nextTrigger += TimeUnit.MILLISECONDS.toNanos(250);
+                }
+                collect(alerts, sent, matched, histogram, Duration.ofMillis(20));
+            }
+            running.set(false);
+            background.join();
+            long drain = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (matched.size() < sent.size() && System.nanoTime() < drain) {
+                collect(alerts, sent, matched, histogram, Duration.ofMillis(200));
+            }
+            return LoadResult.of(
+                    "alert latency: refresh reuse → alert, " + rate + " events/s background",
+                    "open, 4 triggers/s",
+                    1,
+                    Duration.ofNanos(System.nanoTime() - began),
+                    matched.size(),
+                    sent.size() - matched.size(),
+                    histogram);
+        }
+    }
+
+    private static void collect(
+            EventTap alerts, Map<String, Long> sent, Set<String> matched, Histogram histogram, Duration wait) {
+        CloudEvent alert;
+        try {
+            alert = alerts.await(
+                    a -> {
+                        String trigger = a.string("triggered_by");
+                        return trigger != null && sent.containsKey(trigger) && !matched.contains(trigger);
+                    },
+                    wait);
+        } catch (AssertionError | IllegalStateException none) {
+            return;
+        }
+        if (alert != null) {
+            String trigger = alert.string("triggered_by");
+            if (matched.add(trigger)) {
+                histogram.recordValue(Math.max(1, (System.nanoTime() - sent.get(trigger)) / 1000));
+            }
+        }
+    }
+
+    private Duration readAll(String topic, Map<TopicPartition, Long> start, int events) {
+        Map<String, Object> config = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                false,
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+                2000);
+        try (KafkaConsumer<String, byte[]> consumer =
+                new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
+            consumer.assign(start.keySet());
+            start.forEach(consumer::seek);
+            long began = System.nanoTime();
+            int read = 0;
+            while (read < events) {
+                for (var record : consumer.poll(Duration.ofMillis(500))) {
+                    KafkaCloudEvents.fromRecord(record);
+                    read++;
+                }
+            }
+            return Duration.ofNanos(System.nanoTime() - began);
+        }
+    }
+
+    private Map<TopicPartition, Long> endOffsets(String topic) {
+        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        try (KafkaConsumer<String, byte[]> consumer =
+                new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            consumer.partitionsFor(topic, Duration.ofSeconds(30))
+                    .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+            return new HashMap<>(consumer.endOffsets(partitions));
+        }
+    }
+
+    private double stored() throws Exception {
+        String metrics = CLIENT.send(
+                        HttpRequest.newBuilder(URI.create(auditBaseUrl + "/q/metrics"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
+        Matcher m = STORED.matcher(metrics);
+        double total = 0;
+        while (m.find()) {
+            total += Double.parseDouble(m.group(1));
+        }
+        return total;
+    }
+
+    private KafkaProducer<String, byte[]> producer() {
+        Map<String, Object> config = Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                ProducerConfig.ACKS_CONFIG,
+                "all",
+                ProducerConfig.LINGER_MS_CONFIG,
+                5,
+                ProducerConfig.BATCH_SIZE_CONFIG,
+                262_144);
+        return new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
+    }
+
+    private static LoadResult burst(String scenario, int events, Duration elapsed) {
+        double seconds = elapsed.toNanos() / 1e9;
+        return new LoadResult(
+                scenario, "burst of " + events + " events", 1, seconds, events, 0, events / seconds, 0, 0, 0, 0);
+    }
+
+    private static CloudEvent issued(String account) {
+        String id = UUID.randomUUID().toString().replace("-", "");
+        return CloudEvent.builder(EventType.TOKEN_ISSUED)
+                .source("/token-service")
+                .accountId(account)
+                .actor("key_bench")
+                .subject("key_bench")
+                .sourceIp("198.51.100.20")
+                .data(EventFields.GRANT_TYPE, "client_credentials")
+                .data(EventFields.SCOPES, List.of("data:read"))
+                .data(EventFields.JTI, id.substring(0, 20))
+                .data(EventFields.CLIENT_ID, "key_bench")
+                .build();
+    }
+
+    private static CloudEvent reuse() {
+        String family =
+                "fam_bench" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+        return CloudEvent.builder(EventType.TOKEN_REFRESH_REUSE_DETECTED)
+                .source("/token-service")
+                .accountId("acc_bench_alerts")
+                .actor("dev_bench")
+                .subject(family)
+                .outcome(Outcome.FAILURE)
+                .reason("refresh_token_reuse")
+                .sourceIp("198.51.100.21")
+                .data(EventFields.FAMILY_ID, family)
+                .data(EventFields.DEVICE_ID, "dev_bench")
+                .build();
+    }
+}

@@ -18,6 +18,7 @@ import io.openclaw.token.upstream.KeyVerificationClient;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.sql.Connection;
@@ -39,7 +40,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Consumes {@code openclaw.key.events} (a revoked key's tokens die; revoked or rotated keys leave the
@@ -58,7 +58,7 @@ public class SecurityEventConsumer {
     private final Outbox outbox;
     private final TokenConfig config;
     private final Clock clock;
-    private final String bootstrapServers;
+    private final Map<String, Object> kafka;
     private final AtomicBoolean running = new AtomicBoolean();
     private volatile KafkaConsumer<String, byte[]> consumer;
     private Thread worker;
@@ -72,7 +72,7 @@ public class SecurityEventConsumer {
             Outbox outbox,
             TokenConfig config,
             Clock clock,
-            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+            @Identifier("default-kafka-broker") Map<String, Object> kafka) {
         this.database = database;
         this.devices = devices;
         this.keyRing = keyRing;
@@ -81,12 +81,12 @@ public class SecurityEventConsumer {
         this.outbox = outbox;
         this.config = config;
         this.clock = clock;
-        this.bootstrapServers = bootstrapServers;
+        this.kafka = kafka;
     }
 
     void start(@Observes StartupEvent startup) {
-        Map<String, Object> props = new HashMap<>();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        // every kafka.* setting (security.protocol, sasl.*, ssl.*, …) with the consumer's own on top
+        Map<String, Object> props = new HashMap<>(kafka);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, config.consumerGroup());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");

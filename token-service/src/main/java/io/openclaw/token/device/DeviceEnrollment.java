@@ -2,8 +2,10 @@ package io.openclaw.token.device;
 
 import io.openclaw.events.EventFields;
 import io.openclaw.events.EventType;
+import io.openclaw.events.delivery.DeliveryTracker.Expected;
 import io.openclaw.token.access.AccessTokenMinter;
 import io.openclaw.token.access.AccessTokenMinter.MintedToken;
+import io.openclaw.token.audit.FailClosedAudit;
 import io.openclaw.token.config.TokenConfig;
 import io.openclaw.token.events.TokenEvents;
 import io.openclaw.token.grant.ClientContext;
@@ -21,6 +23,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * Turns a consumed pairing code or device authorization into a device, a refresh-token family and the
@@ -34,6 +37,7 @@ public class DeviceEnrollment {
     private final Outbox outbox;
     private final AccessTokenMinter minter;
     private final DeviceRevocation revocation;
+    private final FailClosedAudit audit;
     private final TokenConfig config;
     private final Clock clock;
 
@@ -42,12 +46,14 @@ public class DeviceEnrollment {
             Outbox outbox,
             AccessTokenMinter minter,
             DeviceRevocation revocation,
+            FailClosedAudit audit,
             TokenConfig config,
             Clock clock) {
         this.database = database;
         this.outbox = outbox;
         this.minter = minter;
         this.revocation = revocation;
+        this.audit = audit;
         this.config = config;
         this.clock = clock;
     }
@@ -70,6 +76,9 @@ public class DeviceEnrollment {
                 deviceId, grant.accountId(), clientId != null ? clientId : deviceId, grant.scopes()));
         String refreshToken = RefreshTokens.generate();
         Instant now = clock.instant();
+        String pairedEventId = FailClosedAudit.eventId();
+        String issuedEventId = FailClosedAudit.eventId();
+        List<Expected> expected = audit.expect(pairedEventId, issuedEventId);
         try {
             database.inTransaction(connection -> {
                 try (PreparedStatement device = connection.prepareStatement(
@@ -111,6 +120,7 @@ public class DeviceEnrollment {
                 outbox.add(
                         connection,
                         TokenEvents.event(EventType.TOKEN_DEVICE_PAIRED, now)
+                                .id(pairedEventId)
                                 .accountId(grant.accountId())
                                 .actor(deviceId)
                                 .subject(deviceId)
@@ -125,6 +135,7 @@ public class DeviceEnrollment {
                 outbox.add(
                         connection,
                         TokenEvents.event(EventType.TOKEN_ISSUED, now)
+                                .id(issuedEventId)
                                 .accountId(grant.accountId())
                                 .actor(deviceId)
                                 .subject(deviceId)
@@ -142,11 +153,16 @@ public class DeviceEnrollment {
                 return null;
             });
         } catch (DuplicateOrigin duplicate) {
+            audit.forget(expected);
             revokeFamilyOf(grant, grantType, context);
             throw OAuthException.invalidGrant(
                     grantType.endsWith("device_code") ? "invalid_grant" : "code_used", "code_redeemed_twice");
+        } catch (RuntimeException e) {
+            audit.forget(expected);
+            throw e;
         }
         outbox.wake();
+        audit.await(expected);
         return new TokenResponse(
                 access.jwt(), "Bearer", access.expiresIn(), refreshToken, String.join(" ", access.scopes()), deviceId);
     }

@@ -2,8 +2,10 @@ package io.openclaw.token.grant;
 
 import io.openclaw.events.EventFields;
 import io.openclaw.events.EventType;
+import io.openclaw.events.delivery.DeliveryTracker.Expected;
 import io.openclaw.token.access.AccessTokenMinter;
 import io.openclaw.token.access.AccessTokenMinter.MintedToken;
+import io.openclaw.token.audit.FailClosedAudit;
 import io.openclaw.token.events.TokenEvents;
 import io.openclaw.token.outbox.Outbox;
 import io.openclaw.token.revocation.RevocationDenylist;
@@ -31,6 +33,7 @@ public class ClientCredentialsGrant {
     private final RevocationDenylist denylist;
     private final Database database;
     private final Outbox outbox;
+    private final FailClosedAudit audit;
     private final Clock clock;
 
     public ClientCredentialsGrant(
@@ -39,12 +42,14 @@ public class ClientCredentialsGrant {
             RevocationDenylist denylist,
             Database database,
             Outbox outbox,
+            FailClosedAudit audit,
             Clock clock) {
         this.keys = keys;
         this.minter = minter;
         this.denylist = denylist;
         this.database = database;
         this.outbox = outbox;
+        this.audit = audit;
         this.clock = clock;
     }
 
@@ -56,6 +61,7 @@ public class ClientCredentialsGrant {
         if (clientId.length() > 64 || clientSecret.length() > 128) {
             throw OAuthException.invalidClient("malformed_client_credentials");
         }
+        audit.checkReachable();
         Verification verification = keys.verify(clientSecret, requestedScopes, context.sourceIp());
         if (!verification.valid()) {
             String code = verification.code() == null ? "INVALID" : verification.code();
@@ -80,26 +86,36 @@ public class ClientCredentialsGrant {
         MintedToken access = minter.mint(new AccessTokenMinter.Request(
                 verification.keyId(), verification.accountId(), verification.keyId(), scopes));
         Instant now = clock.instant();
-        database.inTransaction(connection -> {
-            outbox.add(
-                    connection,
-                    TokenEvents.event(EventType.TOKEN_ISSUED, now)
-                            .accountId(verification.accountId())
-                            .actor(verification.keyId())
-                            .subject(verification.keyId())
-                            .sourceIp(context.sourceIp())
-                            .userAgent(context.userAgent())
-                            .data(EventFields.GRANT_TYPE, GRANT_TYPE)
-                            .data(EventFields.SCOPES, access.scopes())
-                            .data(EventFields.JTI, access.jti())
-                            .data(EventFields.KID, access.kid())
-                            .data(EventFields.CLIENT_ID, verification.keyId())
-                            .data(EventFields.KEY_ID, verification.keyId())
-                            .data(EventFields.EXPIRES_AT, access.expiresAt().toString())
-                            .build());
-            return null;
-        });
+        String eventId = FailClosedAudit.eventId();
+        List<Expected> expected = audit.expect(eventId);
+        try {
+            // one statement: auto-commit, a single round trip
+            database.inSingleStatement(connection -> {
+                outbox.add(
+                        connection,
+                        TokenEvents.event(EventType.TOKEN_ISSUED, now)
+                                .id(eventId)
+                                .accountId(verification.accountId())
+                                .actor(verification.keyId())
+                                .subject(verification.keyId())
+                                .sourceIp(context.sourceIp())
+                                .userAgent(context.userAgent())
+                                .data(EventFields.GRANT_TYPE, GRANT_TYPE)
+                                .data(EventFields.SCOPES, access.scopes())
+                                .data(EventFields.JTI, access.jti())
+                                .data(EventFields.KID, access.kid())
+                                .data(EventFields.CLIENT_ID, verification.keyId())
+                                .data(EventFields.KEY_ID, verification.keyId())
+                                .data(EventFields.EXPIRES_AT, access.expiresAt().toString())
+                                .build());
+                return null;
+            });
+        } catch (RuntimeException e) {
+            audit.forget(expected);
+            throw e;
+        }
         outbox.wake();
+        audit.await(expected);
         return new TokenResponse(
                 access.jwt(), "Bearer", access.expiresIn(), null, String.join(" ", access.scopes()), null);
     }

@@ -1,6 +1,10 @@
 package io.openclaw.token.grant;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.openclaw.events.MetricNames;
+import io.openclaw.events.delivery.AuditUnavailableException;
+import io.openclaw.token.audit.FailClosedAudit;
 import io.openclaw.token.device.DeviceEnrollment;
 import io.openclaw.token.refresh.RefreshTokenRotation;
 import io.openclaw.token.store.Database;
@@ -26,6 +30,7 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** {@code POST /v1/oauth/token} (RFC 6749 §3.2) and its JSON twin {@code POST /v1/auth/pair}. */
 @Path("/v1")
@@ -41,7 +46,9 @@ public class TokenEndpoint {
     private final ClientCredentialsGrant clientCredentials;
     private final GrantRejections rejections;
     private final Database database;
+    private final FailClosedAudit audit;
     private final MeterRegistry meters;
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
 
     public TokenEndpoint(
             PairingClient pairing,
@@ -50,6 +57,7 @@ public class TokenEndpoint {
             ClientCredentialsGrant clientCredentials,
             GrantRejections rejections,
             Database database,
+            FailClosedAudit audit,
             MeterRegistry meters) {
         this.pairing = pairing;
         this.enrollment = enrollment;
@@ -57,6 +65,7 @@ public class TokenEndpoint {
         this.clientCredentials = clientCredentials;
         this.rejections = rejections;
         this.database = database;
+        this.audit = audit;
         this.meters = meters;
     }
 
@@ -68,7 +77,9 @@ public class TokenEndpoint {
                     case RefreshTokenRotation.GRANT_TYPE, ClientCredentialsGrant.GRANT_TYPE -> grantType;
                     default -> "other";
                 };
-        meters.counter("openclaw.token.grants", "grant_type", type, "outcome", outcome)
+        counters.computeIfAbsent(
+                        type + ' ' + outcome,
+                        k -> meters.counter(MetricNames.TOKEN_GRANTS, "grant_type", type, "outcome", outcome))
                 .increment();
     }
 
@@ -103,6 +114,9 @@ public class TokenEndpoint {
                     };
             count(grantType, "success");
             return ok(response);
+        } catch (AuditUnavailableException e) {
+            count(grantType, "temporarily_unavailable");
+            throw e;
         } catch (OAuthException e) {
             count(grantType, e.error());
             if (!RefreshTokenRotation.GRANT_TYPE.equals(grantType) || "invalid_request".equals(e.error())) {
@@ -125,6 +139,9 @@ public class TokenEndpoint {
             TokenResponse response = pairingCode(body.pairingCode(), body.deviceName(), context);
             count(PAIRING_CODE, "success");
             return ok(response);
+        } catch (AuditUnavailableException e) {
+            count(PAIRING_CODE, "temporarily_unavailable");
+            throw e;
         } catch (OAuthException e) {
             count(PAIRING_CODE, e.error());
             rejections.record(PAIRING_CODE, "ip:" + context.sourceIp(), null, e.auditReason(), context);
@@ -140,8 +157,9 @@ public class TokenEndpoint {
             throw OAuthException.invalidGrant("invalid_format", "invalid_format");
         }
         String name = deviceName(deviceName);
-        // a code is spent upstream: only spend it when the device and family can be stored
-        database.ping();
+        // a code is spent upstream: only spend it when the device, its family and their events can be stored
+        audit.checkReachable();
+        database.ensureReachable();
         PairingClient.Outcome outcome = upstream(() -> pairing.redeem(code, context.sourceIp(), context.userAgent()));
         if (outcome instanceof Refused refused) {
             throw refusal(refused);
@@ -160,7 +178,8 @@ public class TokenEndpoint {
             throw OAuthException.invalidGrant("device_code is invalid", "malformed_device_code");
         }
         String name = deviceName(deviceName);
-        database.ping();
+        audit.checkReachable();
+        database.ensureReachable();
         PairingClient.Outcome outcome = upstream(() -> pairing.poll(deviceCode, clientId, context.sourceIp()));
         if (outcome instanceof Refused refused) {
             // RFC 8628 §3.5 errors pass through unchanged

@@ -1,13 +1,18 @@
 package io.openclaw.token.introspection;
 
 import io.openclaw.token.access.AccessTokenVerifier;
+import io.openclaw.token.access.VerifiedAccessToken;
 import io.openclaw.token.grant.OAuthException;
+import io.openclaw.token.revocation.RevocationDenylist;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
 import io.smallrye.common.annotation.Blocking;
-import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
@@ -15,35 +20,43 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
-import org.eclipse.microprofile.jwt.JsonWebToken;
-import org.jose4j.jwt.JwtClaims;
-import org.jose4j.jwt.MalformedClaimException;
 
 /**
  * {@code POST /v1/oauth/introspect} (RFC 7662, caller needs {@code tokens:introspect}). Anything not valid
  * (bad signature, expired, not yet valid, wrong audience, revoked, another account's) is
  * {@code {"active":false}} and nothing more.
+ *
+ * <p>The endpoint authenticates its caller itself, with the same checks as every other endpoint, so that
+ * the caller's token and the introspected token are looked up in the denylist in one Redis round trip:
+ * an introspection costs two signature checks (none for a token seen recently) and one {@code MGET}.
  */
 @Path("/v1/oauth/introspect")
 @Blocking
 public class IntrospectionEndpoint {
 
     private static final Map<String, Object> INACTIVE = Map.of("active", false);
+    private static final String SCOPE = "tokens:introspect";
 
     private final AccessTokenVerifier verifier;
-    private final JsonWebToken caller;
+    private final RevocationDenylist denylist;
 
-    public IntrospectionEndpoint(AccessTokenVerifier verifier, JsonWebToken caller) {
+    public IntrospectionEndpoint(AccessTokenVerifier verifier, RevocationDenylist denylist) {
         this.verifier = verifier;
-        this.caller = caller;
+        this.denylist = denylist;
     }
 
     @POST
-    @RolesAllowed("tokens:introspect")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.APPLICATION_JSON)
-    public Response introspect(MultivaluedMap<String, String> form) {
+    public Response introspect(
+            MultivaluedMap<String, String> form, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
+        VerifiedAccessToken caller = verifier.check(bearer(authorization)).orElseThrow(UnauthorizedException::new);
+        if (!caller.hasScope(SCOPE)) {
+            if (denylist.isDenied(caller.jti(), caller.subject())) {
+                throw new UnauthorizedException();
+            }
+            throw new ForbiddenException();
+        }
         List<String> tokens = form == null ? null : form.get("token");
         if (tokens == null
                 || tokens.isEmpty()
@@ -54,41 +67,49 @@ public class IntrospectionEndpoint {
         if (tokens.size() > 1) {
             throw OAuthException.invalidRequest("token must not be repeated");
         }
-        Optional<JwtClaims> verified = verifier.verify(tokens.get(0));
-        Map<String, Object> answer = verified.filter(this::visibleToCaller)
-                .map(IntrospectionEndpoint::describe)
-                .orElse(INACTIVE);
+        VerifiedAccessToken token = verifier.check(tokens.get(0))
+                .filter(t -> visibleToCaller(caller, t))
+                .orElse(null);
+        boolean[] denied = token == null
+                ? denylist.deniedAmong(caller.jti(), caller.subject())
+                : denylist.deniedAmong(caller.jti(), caller.subject(), token.jti(), token.subject());
+        if (denied[0]) {
+            throw new UnauthorizedException();
+        }
+        Map<String, Object> answer = token == null || denied[1] ? INACTIVE : describe(token);
         return Response.ok(answer).header("Cache-Control", "no-store").build();
     }
 
-    /** The platform admin sees every token; anyone else only their own account's. */
-    private boolean visibleToCaller(JwtClaims claims) {
-        if (caller.getGroups().contains("platform:admin")) {
-            return true;
+    private static String bearer(String authorization) {
+        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return null;
         }
-        String callerAccount = caller.getClaim("acc");
-        return callerAccount != null && Objects.equals(callerAccount, claims.getClaimValueAsString("acc"));
+        return authorization.substring(7).trim();
     }
 
-    private static Map<String, Object> describe(JwtClaims claims) {
-        try {
-            Map<String, Object> answer = new LinkedHashMap<>();
-            answer.put("active", true);
-            answer.put("scope", claims.getClaimValueAsString("scope"));
-            answer.put("client_id", claims.getClaimValueAsString("client_id"));
-            answer.put("token_type", "Bearer");
-            answer.put("exp", claims.getExpirationTime().getValue());
-            answer.put("iat", claims.getIssuedAt().getValue());
-            answer.put("sub", claims.getSubject());
-            answer.put("aud", claims.getAudience());
-            answer.put("iss", claims.getIssuer());
-            answer.put("jti", claims.getJwtId());
-            if (claims.hasClaim("acc")) {
-                answer.put("acc", claims.getClaimValueAsString("acc"));
-            }
-            return answer;
-        } catch (MalformedClaimException e) {
-            return INACTIVE;
+    /** The platform admin sees every token; anyone else only their own account's. */
+    private static boolean visibleToCaller(VerifiedAccessToken caller, VerifiedAccessToken token) {
+        if (caller.hasScope("platform:admin")) {
+            return true;
         }
+        return caller.accountId() != null && Objects.equals(caller.accountId(), token.accountId());
+    }
+
+    private static Map<String, Object> describe(VerifiedAccessToken token) {
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("active", true);
+        answer.put("scope", token.scope());
+        answer.put("client_id", token.clientId());
+        answer.put("token_type", "Bearer");
+        answer.put("exp", token.expiresAt());
+        answer.put("iat", token.issuedAt());
+        answer.put("sub", token.subject());
+        answer.put("aud", token.audience());
+        answer.put("iss", token.issuer());
+        answer.put("jti", token.jti());
+        if (token.accountId() != null) {
+            answer.put("acc", token.accountId());
+        }
+        return answer;
     }
 }

@@ -11,10 +11,15 @@ import java.util.concurrent.Semaphore;
 
 /**
  * Writes events into the outbox table inside the caller's transaction, so an event exists exactly when the
- * state change it describes was committed. {@link OutboxRelay} publishes them.
+ * state change it describes was committed. {@link OutboxRelay} publishes them. A row holds the parts of the
+ * event's Kafka record (attributes, partition key, data as JSON bytes): the event was checked for secrets
+ * when it was built, and the relay sends it without parsing it again.
  */
 @ApplicationScoped
 public class Outbox {
+
+    static final String INSERT = "INSERT INTO outbox (event_id, topic, ce_source, ce_type, ce_time, ce_subject,"
+            + " partition_key, traceparent, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
     private final Semaphore pending = new Semaphore(0);
 
@@ -22,11 +27,16 @@ public class Outbox {
         String topic = event.eventType()
                 .map(EventType::topic)
                 .orElseThrow(() -> new IllegalArgumentException("unknown event type " + event.type()));
-        try (PreparedStatement insert =
-                connection.prepareStatement("INSERT INTO outbox (event_id, topic, event_json) VALUES (?, ?, ?)")) {
+        try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
             insert.setString(1, event.id());
             insert.setString(2, topic);
-            insert.setString(3, CloudEventJson.toJson(event));
+            insert.setString(3, event.source());
+            insert.setString(4, event.type());
+            insert.setString(5, event.time().toString());
+            insert.setString(6, event.subject());
+            insert.setString(7, event.partitionKey());
+            insert.setString(8, event.traceparent());
+            insert.setBytes(9, CloudEventJson.dataBytes(event));
             insert.executeUpdate();
         }
     }

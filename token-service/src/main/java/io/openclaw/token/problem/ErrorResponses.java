@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import io.openclaw.events.delivery.AuditUnavailableException;
 import io.openclaw.events.problem.ProblemDetails;
 import io.openclaw.token.grant.OAuthException;
 import io.openclaw.token.store.StoreUnavailableException;
@@ -58,6 +59,12 @@ public class ErrorResponses {
     public Response upstreamUnavailable(UpstreamUnavailableException e, UriInfo uri) {
         Log.warnf("request failed: %s", e.getMessage());
         return unavailable(uri, "a platform service is temporarily unavailable, retry");
+    }
+
+    /** The fail-closed audit switch refused: nothing was handed out, the client retries later. */
+    @ServerExceptionMapper
+    public Response auditUnavailable(AuditUnavailableException e, UriInfo uri) {
+        return unavailable(uri, "the audit event stream is temporarily unavailable, retry");
     }
 
     @ServerExceptionMapper

@@ -1,10 +1,16 @@
 package io.openclaw.token.refresh;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.openclaw.events.EventFields;
 import io.openclaw.events.EventType;
+import io.openclaw.events.MetricNames;
 import io.openclaw.events.Outcome;
+import io.openclaw.events.delivery.AuditUnavailableException;
+import io.openclaw.events.delivery.DeliveryTracker.Expected;
 import io.openclaw.token.access.AccessTokenMinter;
 import io.openclaw.token.access.AccessTokenMinter.MintedToken;
+import io.openclaw.token.audit.FailClosedAudit;
 import io.openclaw.token.config.TokenConfig;
 import io.openclaw.token.device.DeviceRevocation;
 import io.openclaw.token.events.TokenEvents;
@@ -15,6 +21,8 @@ import io.openclaw.token.outbox.Outbox;
 import io.openclaw.token.signing.KeyEncryption;
 import io.openclaw.token.store.Database;
 import io.openclaw.token.store.Sql;
+import io.openclaw.token.store.StoreUnavailableException;
+import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -42,8 +50,10 @@ public class RefreshTokenRotation {
     private final AccessTokenMinter minter;
     private final DeviceRevocation revocation;
     private final KeyEncryption encryption;
+    private final FailClosedAudit audit;
     private final TokenConfig config;
     private final Clock clock;
+    private final Counter reuseDetected;
 
     public RefreshTokenRotation(
             Database database,
@@ -51,151 +61,200 @@ public class RefreshTokenRotation {
             AccessTokenMinter minter,
             DeviceRevocation revocation,
             KeyEncryption encryption,
+            FailClosedAudit audit,
             TokenConfig config,
-            Clock clock) {
+            Clock clock,
+            MeterRegistry meters) {
         this.database = database;
         this.outbox = outbox;
         this.minter = minter;
         this.revocation = revocation;
         this.encryption = encryption;
+        this.audit = audit;
         this.config = config;
         this.clock = clock;
+        this.reuseDetected = meters.counter(MetricNames.REFRESH_REUSE_DETECTED);
     }
 
     private sealed interface Result permits Rotated, Refused {}
 
-    private record Rotated(TokenResponse response) implements Result {}
+    /** Tokens to hand out; {@code presentedHash}/{@code successorHash} name the rotation they came from. */
+    private record Rotated(TokenResponse response, List<Expected> expected, byte[] presentedHash, byte[] successorHash)
+            implements Result {}
 
-    private record Refused(OAuthException error, DeviceRevocation.Revoked revoked) implements Result {}
+    private record Refused(OAuthException error, DeviceRevocation.Revoked revoked, boolean reuse) implements Result {}
 
     private record Family(String familyId, String deviceId, String accountId, List<String> scopes, int generation) {}
+
+    /**
+     * Claims the presented token and creates its successor in one statement: the conditional UPDATE is the
+     * single-use decision, the successor INSERT and the family's last use ride along. No row: the token is
+     * not usable (unknown, rotated, revoked or expired) and {@link #refuse} says why.
+     */
+    private static final String ROTATE = "WITH claimed AS ("
+            + " UPDATE refresh_token t SET state = 'rotated', rotated_at = ?, successor_hash = ?, successor_enc = ?"
+            + " FROM refresh_family f"
+            + " WHERE t.token_hash = ? AND t.state = 'active' AND f.id = t.family_id AND f.state = 'active'"
+            + " AND f.absolute_expires_at > ? AND f.last_used_at > ?"
+            + " RETURNING f.id, f.device_id, f.account_id, f.scopes, t.generation),"
+            + " successor AS (INSERT INTO refresh_token (token_hash, family_id, generation, state, created_at)"
+            + " SELECT ?, id, generation + 1, 'active', ? FROM claimed),"
+            + " touched AS (UPDATE refresh_family SET last_used_at = ? WHERE id = (SELECT id FROM claimed))"
+            + " SELECT id, device_id, account_id, scopes, generation FROM claimed";
 
     public TokenResponse refresh(String refreshToken, List<String> requestedScopes, ClientContext context) {
         if (!RefreshTokens.isWellFormed(refreshToken)) {
             throw OAuthException.invalidGrant("refresh token is invalid", "malformed_refresh_token");
         }
+        audit.checkReachable();
         byte[] hash = RefreshTokens.hash(refreshToken);
-        Result result = database.inTransaction(connection -> {
-            Instant now = clock.instant();
-            Family family = claim(connection, hash, now);
-            if (family != null) {
-                return rotate(connection, family, hash, requestedScopes, now, context);
-            }
-            return refuse(connection, hash, requestedScopes, now, context);
-        });
+        String eventId = FailClosedAudit.eventId();
+        List<Expected> expected = audit.expect(eventId);
+        Result result;
+        try {
+            result = database.inTransaction(connection -> {
+                Instant now = clock.instant();
+                Result rotated = rotate(connection, hash, requestedScopes, now, context, eventId, expected);
+                return rotated != null
+                        ? rotated
+                        : refuse(connection, hash, requestedScopes, now, context, eventId, expected);
+            });
+        } catch (RuntimeException e) {
+            audit.forget(expected);
+            throw e;
+        }
         outbox.wake();
         if (result instanceof Refused refused) {
+            audit.forget(expected);
+            if (refused.reuse()) {
+                reuseDetected.increment();
+            }
             revocation.denylist(refused.revoked());
             throw refused.error();
         }
-        return ((Rotated) result).response();
+        Rotated rotated = (Rotated) result;
+        try {
+            audit.await(rotated.expected());
+        } catch (AuditUnavailableException e) {
+            markUndelivered(rotated);
+            throw e;
+        }
+        return rotated.response();
     }
 
-    /** Atomically marks the token rotated if it and its family are usable; null if not. */
-    private Family claim(Connection connection, byte[] hash, Instant now) throws SQLException {
-        try (PreparedStatement update =
-                connection.prepareStatement("UPDATE refresh_token t SET state = 'rotated', rotated_at = ?"
-                        + " FROM refresh_family f"
-                        + " WHERE t.token_hash = ? AND t.state = 'active' AND f.id = t.family_id AND f.state = 'active'"
-                        + " AND f.absolute_expires_at > ? AND f.last_used_at > ?"
-                        + " RETURNING f.id, f.device_id, f.account_id, f.scopes, t.generation")) {
+    /** Rotates the presented token if it and its family are usable; null if not. */
+    private Result rotate(
+            Connection connection,
+            byte[] hash,
+            List<String> requestedScopes,
+            Instant now,
+            ClientContext context,
+            String eventId,
+            List<Expected> expected)
+            throws SQLException {
+        String successor = RefreshTokens.generate();
+        byte[] successorHash = RefreshTokens.hash(successor);
+        boolean keepSuccessor = !config.refreshReuseGrace().isZero() || audit.enabled();
+        Family family;
+        try (PreparedStatement update = connection.prepareStatement(ROTATE)) {
             update.setTimestamp(1, Sql.ts(now));
-            update.setBytes(2, hash);
-            update.setTimestamp(3, Sql.ts(now));
-            update.setTimestamp(4, Sql.ts(now.minus(config.refreshIdleLifetime())));
+            update.setBytes(2, successorHash);
+            update.setBytes(
+                    3,
+                    keepSuccessor
+                            ? encryption.encrypt(successor.getBytes(StandardCharsets.US_ASCII), aad(hash))
+                            : null);
+            update.setBytes(4, hash);
+            update.setTimestamp(5, Sql.ts(now));
+            update.setTimestamp(6, Sql.ts(now.minus(config.refreshIdleLifetime())));
+            update.setBytes(7, successorHash);
+            update.setTimestamp(8, Sql.ts(now));
+            update.setTimestamp(9, Sql.ts(now));
             ResultSet row = update.executeQuery();
             if (!row.next()) {
                 return null;
             }
-            return new Family(
+            family = new Family(
                     row.getString(1), row.getString(2), row.getString(3), Sql.strings(row.getArray(4)), row.getInt(5));
         }
-    }
-
-    private Result rotate(
-            Connection connection,
-            Family family,
-            byte[] hash,
-            List<String> requestedScopes,
-            Instant now,
-            ClientContext context)
-            throws SQLException {
         List<String> scopes = grantedScopes(family.scopes(), requestedScopes);
         if (scopes == null) {
             connection.rollback();
-            return new Refused(OAuthException.invalidScope("requested scope exceeds the original grant"), null);
+            return new Refused(OAuthException.invalidScope("requested scope exceeds the original grant"), null, false);
         }
-        String successor = RefreshTokens.generate();
-        byte[] successorHash = RefreshTokens.hash(successor);
         int generation = family.generation() + 1;
-        try (PreparedStatement link = connection.prepareStatement(
-                "UPDATE refresh_token SET successor_hash = ?, successor_enc = ? WHERE token_hash = ?")) {
-            link.setBytes(1, successorHash);
-            link.setBytes(
-                    2,
-                    config.refreshReuseGrace().isZero()
-                            ? null
-                            : encryption.encrypt(successor.getBytes(StandardCharsets.US_ASCII), aad(hash)));
-            link.setBytes(3, hash);
-            link.executeUpdate();
-        }
-        try (PreparedStatement insert = connection.prepareStatement(
-                "INSERT INTO refresh_token (token_hash, family_id, generation, state, created_at)"
-                        + " VALUES (?, ?, ?, 'active', ?)")) {
-            insert.setBytes(1, successorHash);
-            insert.setString(2, family.familyId());
-            insert.setInt(3, generation);
-            insert.setTimestamp(4, Sql.ts(now));
-            insert.executeUpdate();
-        }
-        touch(connection, family.familyId(), now);
         MintedToken access = mint(family, scopes);
-        outbox.add(connection, refreshed(family, access, generation, now, context, null));
-        return new Rotated(response(access, successor, family));
+        outbox.add(connection, refreshed(family, access, generation, now, context, null, eventId));
+        return new Rotated(response(access, successor, family), expected, hash, successorHash);
     }
 
     private Result refuse(
-            Connection connection, byte[] hash, List<String> requestedScopes, Instant now, ClientContext context)
+            Connection connection,
+            byte[] hash,
+            List<String> requestedScopes,
+            Instant now,
+            ClientContext context,
+            String eventId,
+            List<Expected> expected)
             throws SQLException {
         try (PreparedStatement select = connection.prepareStatement(
                 "SELECT t.state, t.generation, t.rotated_at, t.successor_hash, t.successor_enc,"
-                        + " f.id, f.device_id, f.account_id, f.scopes, f.state, f.absolute_expires_at, f.last_used_at"
+                        + " f.id, f.device_id, f.account_id, f.scopes, f.state, t.undelivered, s.state"
                         + " FROM refresh_token t JOIN refresh_family f ON f.id = t.family_id"
+                        + " LEFT JOIN refresh_token s ON s.token_hash = t.successor_hash"
                         + " WHERE t.token_hash = ? FOR UPDATE OF f")) {
             select.setBytes(1, hash);
             ResultSet row = select.executeQuery();
             if (!row.next()) {
                 rejected(connection, null, "unknown", "unknown_refresh_token", now, context);
                 return new Refused(
-                        OAuthException.invalidGrant("refresh token is invalid", "unknown_refresh_token"), null);
+                        OAuthException.invalidGrant("refresh token is invalid", "unknown_refresh_token"), null, false);
             }
             Family family = new Family(
                     row.getString(6), row.getString(7), row.getString(8), Sql.strings(row.getArray(9)), row.getInt(2));
             if (!"active".equals(row.getString(10))) {
                 rejected(connection, family.accountId(), family.deviceId(), "family_revoked", now, context);
-                return new Refused(OAuthException.invalidGrant("refresh token is revoked", "family_revoked"), null);
+                return new Refused(
+                        OAuthException.invalidGrant("refresh token is revoked", "family_revoked"), null, false);
             }
             if ("active".equals(row.getString(1))) {
                 DeviceRevocation.Revoked revoked = revocation.revokeInTransaction(
                         connection, family.deviceId(), null, family.deviceId(), "refresh_token_expired", context);
                 return new Refused(
-                        OAuthException.invalidGrant("refresh token is expired", "refresh_token_expired"), revoked);
+                        OAuthException.invalidGrant("refresh token is expired", "refresh_token_expired"),
+                        revoked,
+                        false);
             }
             Instant rotatedAt = Sql.instant(row.getTimestamp(3));
             byte[] successorHash = row.getBytes(4);
             byte[] successorEnc = row.getBytes(5);
-            if (successorEnc != null
-                    && !config.refreshReuseGrace().isZero()
-                    && now.isBefore(rotatedAt.plus(config.refreshReuseGrace()))
-                    && isActive(connection, successorHash)) {
+            boolean undelivered = row.getBoolean(11);
+            boolean successorUnused = "active".equals(row.getString(12));
+            boolean withinGrace =
+                    !config.refreshReuseGrace().isZero() && now.isBefore(rotatedAt.plus(config.refreshReuseGrace()));
+            if (successorEnc != null && successorUnused && (withinGrace || undelivered)) {
+                // a retry: the same successor, never a new one
                 List<String> scopes = grantedScopes(family.scopes(), requestedScopes);
                 if (scopes == null) {
-                    return new Refused(OAuthException.invalidScope("requested scope exceeds the original grant"), null);
+                    return new Refused(
+                            OAuthException.invalidScope("requested scope exceeds the original grant"), null, false);
+                }
+                if (undelivered) {
+                    setUndelivered(connection, hash, successorHash, false);
                 }
                 String successor = new String(encryption.decrypt(successorEnc, aad(hash)), StandardCharsets.US_ASCII);
                 MintedToken access = mint(family, scopes);
-                outbox.add(connection, refreshed(family, access, family.generation() + 1, now, context, "reuse_grace"));
-                return new Rotated(response(access, successor, family));
+                outbox.add(
+                        connection,
+                        refreshed(
+                                family,
+                                access,
+                                family.generation() + 1,
+                                now,
+                                context,
+                                withinGrace ? "reuse_grace" : "retry_after_refusal",
+                                eventId));
+                return new Rotated(response(access, successor, family), expected, hash, successorHash);
             }
             DeviceRevocation.Revoked revoked = revocation.revokeInTransaction(
                     connection, family.deviceId(), null, family.deviceId(), "refresh_token_reuse", context);
@@ -213,23 +272,33 @@ public class RefreshTokenRotation {
                             .data(EventFields.DEVICE_ID, family.deviceId())
                             .data("generation", family.generation())
                             .build());
-            return new Refused(OAuthException.invalidGrant("refresh token is revoked", "refresh_token_reuse"), revoked);
+            return new Refused(
+                    OAuthException.invalidGrant("refresh token is revoked", "refresh_token_reuse"), revoked, true);
         }
     }
 
-    private static boolean isActive(Connection connection, byte[] hash) throws SQLException {
-        try (PreparedStatement select =
-                connection.prepareStatement("SELECT 1 FROM refresh_token WHERE token_hash = ? AND state = 'active'")) {
-            select.setBytes(1, hash);
-            return select.executeQuery().next();
+    /**
+     * The fail-closed switch refused to answer a committed rotation: the successor was never handed out, so
+     * the presented token may be presented again and gets that same successor.
+     */
+    private void markUndelivered(Rotated rotated) {
+        try {
+            database.inSingleStatement(connection -> {
+                setUndelivered(connection, rotated.presentedHash(), rotated.successorHash(), true);
+                return null;
+            });
+        } catch (StoreUnavailableException e) {
+            Log.warnf("could not mark a refused rotation for retry: %s", e.getMessage());
         }
     }
 
-    private static void touch(Connection connection, String familyId, Instant now) throws SQLException {
-        try (PreparedStatement update =
-                connection.prepareStatement("UPDATE refresh_family SET last_used_at = ? WHERE id = ?")) {
-            update.setTimestamp(1, Sql.ts(now));
-            update.setString(2, familyId);
+    private static void setUndelivered(Connection connection, byte[] hash, byte[] successorHash, boolean undelivered)
+            throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement(
+                "UPDATE refresh_token SET undelivered = ? WHERE token_hash = ? AND successor_hash = ?")) {
+            update.setBoolean(1, undelivered);
+            update.setBytes(2, hash);
+            update.setBytes(3, successorHash);
             update.executeUpdate();
         }
     }
@@ -257,8 +326,15 @@ public class RefreshTokenRotation {
     }
 
     private static io.openclaw.events.CloudEvent refreshed(
-            Family family, MintedToken access, int generation, Instant now, ClientContext context, String reason) {
+            Family family,
+            MintedToken access,
+            int generation,
+            Instant now,
+            ClientContext context,
+            String reason,
+            String eventId) {
         return TokenEvents.event(EventType.TOKEN_REFRESHED, now)
+                .id(eventId)
                 .accountId(family.accountId())
                 .actor(family.deviceId())
                 .subject(family.familyId())

@@ -55,6 +55,26 @@ public class RevocationDenylist {
         return found.values().stream().anyMatch(v -> v != null);
     }
 
+    /**
+     * Which of the tokens, given as (jti, subject) pairs, are listed, in one Redis round trip: element i
+     * of the answer is true when token i's jti or subject is listed.
+     */
+    public boolean[] deniedAmong(String... jtiAndSubjectPairs) {
+        String[] keys = new String[jtiAndSubjectPairs.length];
+        for (int i = 0; i < keys.length; i += 2) {
+            keys[i] = JTI + jtiAndSubjectPairs[i];
+            keys[i + 1] = SUBJECT + jtiAndSubjectPairs[i + 1];
+        }
+        Map<String, String> found = values.mget(keys);
+        boolean[] denied = new boolean[keys.length / 2];
+        for (int i = 0; i < keys.length; i++) {
+            if (found.get(keys[i]) != null) {
+                denied[i / 2] = true;
+            }
+        }
+        return denied;
+    }
+
     public boolean isSubjectDenied(String subject) {
         return values.get(SUBJECT + subject) != null;
     }

@@ -3,6 +3,7 @@ package io.openclaw.token.revocation;
 import io.openclaw.events.EventFields;
 import io.openclaw.events.EventType;
 import io.openclaw.token.access.AccessTokenVerifier;
+import io.openclaw.token.access.VerifiedAccessToken;
 import io.openclaw.token.device.DeviceRevocation;
 import io.openclaw.token.events.TokenEvents;
 import io.openclaw.token.grant.ClientContext;
@@ -14,9 +15,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Optional;
-import org.jose4j.jwt.JwtClaims;
-import org.jose4j.jwt.MalformedClaimException;
 
 /**
  * RFC 7009 revocation. A refresh token kills its family and device (and so every access token of that
@@ -52,10 +50,7 @@ public class TokenRevocation {
             revokeRefreshToken(token, context);
             return;
         }
-        Optional<JwtClaims> claims = verifier.verifySignedBy(token, false);
-        if (claims.isPresent()) {
-            revokeAccessToken(claims.get(), context);
-        }
+        verifier.signedBy(token).ifPresent(claims -> revokeAccessToken(claims, context));
     }
 
     private void revokeRefreshToken(String token, ClientContext context) {
@@ -78,37 +73,33 @@ public class TokenRevocation {
         outbox.wake();
     }
 
-    private void revokeAccessToken(JwtClaims claims, ClientContext context) {
-        try {
-            String jti = claims.getJwtId();
-            String subject = claims.getSubject();
-            Instant expiresAt = Instant.ofEpochSecond(claims.getExpirationTime().getValue());
-            Instant now = clock.instant();
-            if (jti == null || subject == null || !expiresAt.isAfter(now)) {
-                return;
-            }
-            denylist.denyToken(jti, expiresAt);
-            String account = claims.getClaimValueAsString("acc");
-            database.inTransaction(connection -> {
-                outbox.add(
-                        connection,
-                        TokenEvents.event(EventType.TOKEN_REVOKED, now)
-                                .accountId(account)
-                                .actor(subject)
-                                .subject(jti)
-                                .reason("revoked_by_client")
-                                .sourceIp(context.sourceIp())
-                                .userAgent(context.userAgent())
-                                .data("token_kind", "access")
-                                .data(EventFields.JTI, jti)
-                                .data(EventFields.EXPIRES_AT, expiresAt.toString())
-                                .data(EventFields.DEVICE_ID, subject.startsWith("dev_") ? subject : null)
-                                .build());
-                return null;
-            });
-            outbox.wake();
-        } catch (MalformedClaimException e) {
-            // not one of ours in shape: nothing to revoke
+    private void revokeAccessToken(VerifiedAccessToken claims, ClientContext context) {
+        String jti = claims.jti();
+        String subject = claims.subject();
+        Instant expiresAt = Instant.ofEpochSecond(claims.expiresAt());
+        Instant now = clock.instant();
+        if (jti == null || subject == null || !expiresAt.isAfter(now)) {
+            return;
         }
+        denylist.denyToken(jti, expiresAt);
+        String account = claims.accountId();
+        database.inTransaction(connection -> {
+            outbox.add(
+                    connection,
+                    TokenEvents.event(EventType.TOKEN_REVOKED, now)
+                            .accountId(account)
+                            .actor(subject)
+                            .subject(jti)
+                            .reason("revoked_by_client")
+                            .sourceIp(context.sourceIp())
+                            .userAgent(context.userAgent())
+                            .data("token_kind", "access")
+                            .data(EventFields.JTI, jti)
+                            .data(EventFields.EXPIRES_AT, expiresAt.toString())
+                            .data(EventFields.DEVICE_ID, subject.startsWith("dev_") ? subject : null)
+                            .build());
+            return null;
+        });
+        outbox.wake();
     }
 }

@@ -1,6 +1,8 @@
 package io.openclaw.token.signing;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.openclaw.events.delivery.DeliveryTracker.Expected;
+import io.openclaw.token.audit.FailClosedAudit;
 import io.openclaw.token.problem.ProblemException;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.annotation.security.RolesAllowed;
@@ -12,6 +14,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.eclipse.microprofile.jwt.JsonWebToken;
@@ -23,10 +26,12 @@ public class SigningKeyAdminEndpoint {
 
     private final SigningKeyRing keyRing;
     private final JsonWebToken caller;
+    private final FailClosedAudit audit;
 
-    public SigningKeyAdminEndpoint(SigningKeyRing keyRing, JsonWebToken caller) {
+    public SigningKeyAdminEndpoint(SigningKeyRing keyRing, JsonWebToken caller, FailClosedAudit audit) {
         this.keyRing = keyRing;
         this.caller = caller;
+        this.audit = audit;
     }
 
     private static final com.fasterxml.jackson.databind.ObjectMapper STRICT =
@@ -66,7 +71,22 @@ public class SigningKeyAdminEndpoint {
         }
         String requestId = "admin:"
                 + (idempotencyKey != null ? idempotencyKey : UUID.randomUUID().toString());
-        SigningKeyRing.Rotation rotation = keyRing.rotate(requestId, caller.getSubject(), alg);
+        audit.checkReachable();
+        String eventId = FailClosedAudit.eventId();
+        List<Expected> expected = audit.expect(eventId);
+        SigningKeyRing.Rotation rotation;
+        try {
+            rotation = keyRing.rotate(requestId, caller.getSubject(), alg, eventId);
+        } catch (RuntimeException e) {
+            audit.forget(expected);
+            throw e;
+        }
+        if (rotation.applied()) {
+            // the new key is answered for only once its publication is on the audit stream
+            audit.await(expected);
+        } else {
+            audit.forget(expected);
+        }
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("request_id", requestId);
         answer.put("kid", rotation.kid());

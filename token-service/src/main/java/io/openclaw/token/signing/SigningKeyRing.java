@@ -1,5 +1,6 @@
 package io.openclaw.token.signing;
 
+import io.openclaw.events.CloudEvent;
 import io.openclaw.events.EventFields;
 import io.openclaw.events.EventType;
 import io.openclaw.token.config.TokenConfig;
@@ -161,6 +162,14 @@ public class SigningKeyRing {
      * {@code next}, a new request is recorded but makes no second key.
      */
     public Rotation rotate(String requestId, String actor, String requestedAlg) {
+        return rotate(requestId, actor, requestedAlg, null);
+    }
+
+    /**
+     * A rotation whose {@code io.openclaw.token.signing_key.published} event gets the given id (when not null),
+     * so a caller can wait for that event to reach Kafka.
+     */
+    public Rotation rotate(String requestId, String actor, String requestedAlg, String publishedEventId) {
         String alg = algorithm(requestedAlg == null ? config.signingAlgorithm() : requestedAlg);
         Rotation rotation = database.inTransaction(connection -> {
             lock(connection);
@@ -187,7 +196,11 @@ public class SigningKeyRing {
             Instant activateAfter = now.plus(config.keyPropagationDelay());
             String kid = insertKey(connection, alg, SigningKey.NEXT, now, activateAfter);
             setOutcome(connection, requestId, kid, "rotated");
-            outbox.add(connection, keyEvent(EventType.TOKEN_SIGNING_KEY_PUBLISHED, kid, alg, now, null));
+            CloudEvent.Builder published = keyEventBuilder(EventType.TOKEN_SIGNING_KEY_PUBLISHED, kid, alg, now, null);
+            if (publishedEventId != null) {
+                published.id(publishedEventId);
+            }
+            outbox.add(connection, published.build());
             return new Rotation(requestId, kid, alg, activateAfter, true);
         });
         outbox.wake();
@@ -355,15 +368,18 @@ public class SigningKeyRing {
         }
     }
 
-    private static io.openclaw.events.CloudEvent keyEvent(
+    private static CloudEvent keyEvent(EventType type, String kid, String alg, Instant now, String reason) {
+        return keyEventBuilder(type, kid, alg, now, reason).build();
+    }
+
+    private static CloudEvent.Builder keyEventBuilder(
             EventType type, String kid, String alg, Instant now, String reason) {
         return TokenEvents.event(type, now)
                 .actor(TokenEvents.SERVICE_ACTOR)
                 .subject(kid)
                 .reason(reason)
                 .data(EventFields.KID, kid)
-                .data("alg", alg)
-                .build();
+                .data("alg", alg);
     }
 
     /** Normalizes and checks a signing algorithm name. */

@@ -121,6 +121,25 @@ class RefreshRotationIT {
     }
 
     @Test
+    void aReplayedRefreshTokenIsCountedOnceAsReuseInTheMetrics() {
+        double before = Platform.metric("openclaw_token_refresh_reuse_detected_total");
+        JsonPath paired = Platform.pairedDevice(Platform.randomAccount(), "data:read");
+        Platform.refresh(paired.getString("refresh_token")).then().statusCode(200);
+        Platform.refresh(paired.getString("refresh_token")).then().statusCode(400);
+        assertThat(Platform.metric("openclaw_token_refresh_reuse_detected_total"))
+                .isGreaterThanOrEqualTo(1.0)
+                .isEqualTo(before + 1);
+        // the family is revoked now: presenting the token again is refused without a second detection
+        Platform.refresh(paired.getString("refresh_token")).then().statusCode(400);
+        assertThat(Platform.metric("openclaw_token_refresh_reuse_detected_total"))
+                .isEqualTo(before + 1);
+        assertThat(Platform.metric("openclaw_outbox_lag_seconds{service=\"token-service\"}"))
+                .isGreaterThanOrEqualTo(0.0);
+        assertThat(Platform.metric("openclaw_token_grants_total{grant_type=\"refresh_token\",outcome=\"success\"}"))
+                .isGreaterThanOrEqualTo(1.0);
+    }
+
+    @Test
     void twentyConcurrentRefreshesOfOneTokenGiveExactlyOneSuccess() throws Exception {
         JsonPath paired = Platform.pairedDevice(Platform.randomAccount(), "data:read");
         String refreshToken = paired.getString("refresh_token");

@@ -168,6 +168,32 @@ public final class Platform {
         return introspect(token).getBoolean("active");
     }
 
+    /** A sample of /q/metrics by its name and labels as Prometheus renders them; 0 when absent. */
+    public static double metric(String series) {
+        String text = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        for (String line : text.split("\n")) {
+            if (line.startsWith(series + " ")) {
+                return Double.parseDouble(line.substring(series.length() + 1).trim());
+            }
+        }
+        if (series.contains("{")) {
+            // labels may be rendered in another order: match them as a set
+            String name = series.substring(0, series.indexOf('{'));
+            List<String> labels = List.of(series.substring(series.indexOf('{') + 1, series.length() - 1)
+                    .split(","));
+            for (String line : text.split("\n")) {
+                if (line.startsWith(name + "{")) {
+                    String rendered = line.substring(name.length() + 1, line.indexOf('}'));
+                    if (List.of(rendered.split(",")).containsAll(labels)) {
+                        return Double.parseDouble(
+                                line.substring(line.indexOf('}') + 1).trim());
+                    }
+                }
+            }
+        }
+        return 0;
+    }
+
     private static String random(String alphabet, int length) {
         StringBuilder out = new StringBuilder(length);
         for (int i = 0; i < length; i++) {

@@ -38,6 +38,9 @@ public interface KeysConfig {
     /** Verification hot path. */
     Verification verification();
 
+    /** Access tokens already verified, remembered by their SHA-256 (see VerifiedCallerCache). */
+    CallerCache callerCache();
+
     /** Scheduled work: rotations, expiry notices, signing-key schedule. */
     Schedule schedule();
 
@@ -59,6 +62,21 @@ public interface KeysConfig {
         /** Most entries the in-process cache holds before it starts over. */
         @WithDefault("100000")
         int cacheMaxEntries();
+    }
+
+    /** Verified-caller cache settings. */
+    interface CallerCache {
+        /** Whether verified access tokens are remembered at all. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Longest a verified token is remembered (never beyond its {@code exp}). */
+        @WithDefault("60s")
+        Duration maxTtl();
+
+        /** Most tokens remembered before the cache starts over. */
+        @WithDefault("10000")
+        int maxEntries();
     }
 
     /** Scheduled work settings. */

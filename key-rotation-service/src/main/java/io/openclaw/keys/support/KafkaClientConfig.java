@@ -1,32 +1,28 @@
 package io.openclaw.keys.support;
 
+import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.HashMap;
 import java.util.Map;
-import org.eclipse.microprofile.config.Config;
 
 /**
- * Every {@code kafka.*} property (bootstrap servers, and in Kubernetes the SASL/TLS settings) as Kafka client
- * configuration, so the service's own producer and consumers connect like any Quarkus Kafka client.
+ * Every {@code kafka.*} property (bootstrap servers, and in Kubernetes {@code security.protocol}, {@code sasl.*}
+ * and {@code ssl.*}) as Kafka client configuration, so the service's hand-built producer and consumers connect
+ * like any Quarkus Kafka client. Quarkus collects them as the {@code default-kafka-broker} map; each client
+ * merges its own settings over them.
  */
 @ApplicationScoped
 public class KafkaClientConfig {
 
-    private static final String PREFIX = "kafka.";
-
     private final Map<String, Object> common;
 
-    public KafkaClientConfig(Config config) {
+    public KafkaClientConfig(@Identifier("default-kafka-broker") Map<String, Object> broker) {
         Map<String, Object> values = new HashMap<>();
-        for (String name : config.getPropertyNames()) {
-            if (name.startsWith(PREFIX)) {
-                config.getOptionalValue(name, String.class)
-                        .ifPresent(value -> values.put(name.substring(PREFIX.length()), value));
+        broker.forEach((name, value) -> {
+            if (value != null) {
+                values.put(name, value);
             }
-        }
-        if (!values.containsKey("bootstrap.servers")) {
-            values.put("bootstrap.servers", config.getValue("kafka.bootstrap.servers", String.class));
-        }
+        });
         this.common = Map.copyOf(values);
     }
 
@@ -35,6 +31,11 @@ public class KafkaClientConfig {
         Map<String, Object> merged = new HashMap<>(common);
         merged.putAll(own);
         return merged;
+    }
+
+    /** The common settings alone (what every client of the service shares). */
+    public Map<String, Object> common() {
+        return common;
     }
 
     public String bootstrapServers() {

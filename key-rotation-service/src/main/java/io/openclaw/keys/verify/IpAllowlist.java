@@ -61,10 +61,14 @@ public final class IpAllowlist {
 
     /** Whether the client address is inside one of the blocks; an unparseable or missing address is not. */
     public boolean allows(String clientIp) {
+        return blocks.isEmpty() || allows(parseClient(clientIp));
+    }
+
+    /** Whether the (already parsed, see {@link #parseClient}) client address is inside one of the blocks. */
+    public boolean allows(IPAddress client) {
         if (blocks.isEmpty()) {
             return true;
         }
-        IPAddress client = parseClient(clientIp);
         if (client == null) {
             return false;
         }

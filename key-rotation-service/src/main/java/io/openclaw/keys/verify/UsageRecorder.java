@@ -83,7 +83,11 @@ public class UsageRecorder {
 
     /** The client's /24 (IPv4) or /64 (IPv6) network, for "first use from a new network" detection. */
     static String network(String ip) {
-        IPAddress address = IpAllowlist.parseClient(ip);
+        return network(IpAllowlist.parseClient(ip));
+    }
+
+    /** {@link #network(String)} of an address already parsed with {@link IpAllowlist#parseClient}. */
+    static String network(IPAddress address) {
         if (address == null) {
             return null;
         }

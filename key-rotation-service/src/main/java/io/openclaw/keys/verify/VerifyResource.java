@@ -3,6 +3,7 @@ package io.openclaw.keys.verify;
 import io.openclaw.events.SecretGuard;
 import io.openclaw.keys.web.Caller;
 import io.openclaw.keys.web.Problem;
+import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
@@ -13,7 +14,10 @@ import jakarta.ws.rs.core.MediaType;
 import java.util.Map;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
-/** {@code POST /v1/keys/verify} ({@code keys:verify}): always 200 with {@code valid} and one {@code code}. */
+/**
+ * {@code POST /v1/keys/verify} ({@code keys:verify}): always 200 with {@code valid} and one {@code code}.
+ * Runs on the event loop: a cached key is answered without any thread hand-off (see {@link KeyVerifier}).
+ */
 @Path("/v1/keys/verify")
 public class VerifyResource {
 
@@ -29,7 +33,7 @@ public class VerifyResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     @RolesAllowed("keys:verify")
-    public Map<String, Object> verify(VerifyRequest request, @HeaderParam("User-Agent") String userAgentHeader) {
+    public Uni<Map<String, Object>> verify(VerifyRequest request, @HeaderParam("User-Agent") String userAgentHeader) {
         if (request == null) {
             throw Problem.badRequest("invalid_body", "a JSON body with 'key' is required");
         }
@@ -47,6 +51,6 @@ public class VerifyResource {
         if (SecretGuard.looksLikeCredential(userAgent)) {
             userAgent = "[redacted]";
         }
-        return verifier.verify(Caller.of(jwt), request, userAgent).body();
+        return verifier.verify(Caller.of(jwt), request, userAgent).map(Verification::body);
     }
 }

@@ -19,7 +19,10 @@ import java.util.concurrent.Semaphore;
 public class Outbox {
 
     static final String INSERT = "INSERT INTO outbox (event_id, topic, ce_source, ce_type, ce_time, ce_subject,"
-            + " partition_key, traceparent, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            + " partition_key, traceparent, data, relay_owner) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+    /** This replica, as written into the rows it commits. */
+    static final String REPLICA = java.util.UUID.randomUUID().toString();
 
     private final Semaphore pending = new Semaphore(0);
 
@@ -37,6 +40,7 @@ public class Outbox {
             insert.setString(7, event.partitionKey());
             insert.setString(8, event.traceparent());
             insert.setBytes(9, CloudEventJson.dataBytes(event));
+            insert.setString(10, REPLICA);
             insert.executeUpdate();
         }
     }

@@ -35,6 +35,9 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * Rows are claimed with {@code FOR UPDATE SKIP LOCKED}, so replicas share the work; a crash between send
  * and delete republishes with the same event id, which consumers dedupe.
  *
+ * <p>A replica's relay publishes the rows that replica wrote at once (a fail-closed request there waits for
+ * them) and another replica's rows once they are a few seconds old (that replica may have died).
+ *
  * <p>A batch is one SELECT, the sends, one flush and one DELETE. Rows carry the parts of their Kafka record,
  * so nothing is parsed or re-validated here (rows written by an older version as JSON are still read).
  * Every acknowledged event is reported to the {@link DeliveryTracker} (the fail-closed audit switch waits on
@@ -132,8 +135,11 @@ public class OutboxRelay {
             List<Future<RecordMetadata>> sends = new ArrayList<>();
             try (PreparedStatement select = connection.prepareStatement(
                     "SELECT id, topic, event_id, ce_source, ce_type, ce_time, ce_subject, partition_key, traceparent,"
-                            + " data, event_json, created_at FROM outbox ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED")) {
-                select.setInt(1, BATCH);
+                            + " data, event_json, created_at FROM outbox"
+                            + " WHERE relay_owner = ? OR relay_owner IS NULL OR created_at < now() - interval '3 seconds'"
+                            + " ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED")) {
+                select.setString(1, Outbox.REPLICA);
+                select.setInt(2, BATCH);
                 try (ResultSet rows = select.executeQuery()) {
                     while (rows.next()) {
                         if (ids.isEmpty()) {

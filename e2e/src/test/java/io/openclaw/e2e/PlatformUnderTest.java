@@ -38,6 +38,8 @@ public final class PlatformUnderTest implements AutoCloseable {
     public final QuarkusAppProcess keys;
     public final QuarkusAppProcess audit;
     public final String adminKey;
+    /** key-rotation-service's database on {@link #postgres}, for journeys that move its schedule forward. */
+    public final String keysDatabase;
 
     private PlatformUnderTest() {
         broker = KafkaBroker.shared();
@@ -45,6 +47,7 @@ public final class PlatformUnderTest implements AutoCloseable {
         redis = RedisServer.create();
         String tokenDb = postgres.createDatabase("openclaw_token");
         String keysDb = postgres.createDatabase("openclaw_keys");
+        keysDatabase = keysDb;
         String auditDb = postgres.createDatabase("openclaw_audit");
         int pairingRedis = 1;
         int tokenRedis = 2;
@@ -94,6 +97,7 @@ public final class PlatformUnderTest implements AutoCloseable {
                 .property("quarkus.redis.hosts", redis.url(keysRedis))
                 .env("OPENCLAW_KEYS_BOOTSTRAP_ADMIN_KEY", adminKey)
                 .env("OPENCLAW_KEYS_SEALING_KEY", randomBase64(32))
+                .property("openclaw.keys.schedule.tick", "1s")
                 .build();
         audit = QuarkusAppProcess.builder("audit-service", QuarkusAppProcess.moduleDir("audit-service"))
                 .properties(common)

@@ -7,8 +7,11 @@ import static io.openclaw.keys.support.Database.textArray;
 
 import io.openclaw.events.CloudEvent;
 import io.openclaw.events.EventType;
+import io.openclaw.events.TraceContext;
+import io.openclaw.events.delivery.DeliveryTracker;
 import io.openclaw.keys.apikey.KeyEvents;
 import io.openclaw.keys.config.KeysConfig;
+import io.openclaw.keys.outbox.AuditGate;
 import io.openclaw.keys.outbox.Outbox;
 import io.openclaw.keys.support.Database;
 import io.openclaw.keys.support.Ids;
@@ -36,8 +39,10 @@ public class Accounts {
     private final Outbox outbox;
     private final KeysConfig config;
     private final Clock clock;
+    private final AuditGate audit;
 
-    public Accounts(Database database, Outbox outbox, KeysConfig config, Clock clock) {
+    public Accounts(Database database, Outbox outbox, KeysConfig config, Clock clock, AuditGate audit) {
+        this.audit = audit;
         this.database = database;
         this.outbox = outbox;
         this.config = config;
@@ -61,11 +66,23 @@ public class Accounts {
         }
         Account account = new Account(
                 Ids.account(), name, scopes, leakPolicy, clock.instant().truncatedTo(ChronoUnit.MICROS));
-        return database.inTransaction(connection -> {
-            insert(connection, account);
-            outbox.append(connection, created(account, caller.subject()));
-            return account;
-        });
+        CloudEvent created = created(account, caller.subject());
+        audit.checkReachable();
+        DeliveryTracker.Expected expected = audit.expect(created.id());
+        try {
+            database.inTransaction(connection -> {
+                insert(connection, account);
+                outbox.append(connection, created);
+                return account;
+            });
+        } catch (RuntimeException e) {
+            audit.forget(expected);
+            throw e;
+        }
+        // Fail-closed: the account stays (its event is in the outbox and is published later), but its id is
+        // not handed out until the event was acknowledged.
+        audit.await(expected);
+        return account;
     }
 
     public Account get(Caller caller, String id) {
@@ -107,6 +124,7 @@ public class Accounts {
     public static CloudEvent created(Account account, String actor) {
         return CloudEvent.builder(EventType.ACCOUNT_CREATED)
                 .source(KeyEvents.SOURCE)
+                .traceparent(TraceContext.currentTraceparent())
                 .time(account.createdAt())
                 .accountId(account.id())
                 .actor(actor)

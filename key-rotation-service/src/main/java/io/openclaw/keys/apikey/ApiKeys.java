@@ -1,9 +1,13 @@
 package io.openclaw.keys.apikey;
 
+import io.openclaw.events.CloudEvent;
 import io.openclaw.events.EventType;
 import io.openclaw.events.Outcome;
+import io.openclaw.events.delivery.AuditUnavailableException;
+import io.openclaw.events.delivery.DeliveryTracker;
 import io.openclaw.keys.account.Accounts;
 import io.openclaw.keys.config.KeysConfig;
+import io.openclaw.keys.outbox.AuditGate;
 import io.openclaw.keys.outbox.Outbox;
 import io.openclaw.keys.support.Database;
 import io.openclaw.keys.support.Ids;
@@ -36,6 +40,7 @@ public class ApiKeys {
     private final VerificationCache cache;
     private final KeysConfig config;
     private final Clock clock;
+    private final AuditGate audit;
 
     public ApiKeys(
             Database database,
@@ -44,7 +49,9 @@ public class ApiKeys {
             Outbox outbox,
             VerificationCache cache,
             KeysConfig config,
-            Clock clock) {
+            Clock clock,
+            AuditGate audit) {
+        this.audit = audit;
         this.database = database;
         this.store = store;
         this.accounts = accounts;
@@ -101,18 +108,43 @@ public class ApiKeys {
                 now,
                 now,
                 null);
-        database.inTransaction(connection -> {
-            if (accounts.find(connection, accountId).isEmpty()) {
-                throw Problem.notFound("account_not_found", "no such account");
-            }
-            store.insert(connection, key);
-            outbox.append(
-                    connection,
-                    KeyEvents.of(EventType.KEY_CREATED, key, caller.subject(), now)
-                            .build());
-            return key;
-        });
+        CloudEvent created =
+                KeyEvents.of(EventType.KEY_CREATED, key, caller.subject(), now).build();
+        audit.checkReachable();
+        DeliveryTracker.Expected expected = audit.expect(created.id());
+        try {
+            database.inTransaction(connection -> {
+                if (accounts.find(connection, accountId).isEmpty()) {
+                    throw Problem.notFound("account_not_found", "no such account");
+                }
+                store.insert(connection, key);
+                outbox.append(connection, created);
+                return key;
+            });
+        } catch (RuntimeException e) {
+            audit.forget(expected);
+            throw e;
+        }
+        try {
+            audit.await(expected);
+        } catch (AuditUnavailableException e) {
+            revokeUnaudited(key);
+            throw e;
+        }
         return new Created(key, secret);
+    }
+
+    /**
+     * Fail-closed compensation: a key whose {@code key.created} was not acknowledged in time is revoked at
+     * once (with its own {@code key.revoked}), so it is never usable, even though its secret was never shown.
+     */
+    private void revokeUnaudited(ApiKey key) {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        database.inTransaction(connection -> {
+            ApiKey current = store.findById(connection, key.id()).orElse(key);
+            return revokeLocked(connection, current, KeyEvents.SYSTEM, "audit_unavailable", now, Map.of());
+        });
+        cache.invalidateKey(key.id());
     }
 
     public ApiKey get(Caller caller, String id) {

@@ -3,6 +3,7 @@ package io.openclaw.keys.apikey;
 import io.openclaw.events.CloudEvent;
 import io.openclaw.events.EventFields;
 import io.openclaw.events.EventType;
+import io.openclaw.events.TraceContext;
 import java.time.Instant;
 
 /** Builds the lifecycle events of a key: ids, names, scopes and the display prefix, never the key. */
@@ -16,6 +17,7 @@ public final class KeyEvents {
     public static CloudEvent.Builder of(EventType type, ApiKey key, String actor, Instant time) {
         CloudEvent.Builder builder = CloudEvent.builder(type)
                 .source(SOURCE)
+                .traceparent(TraceContext.currentTraceparent())
                 .time(time)
                 .accountId(key.accountId())
                 .actor(actor)

@@ -3,13 +3,17 @@ package io.openclaw.keys.rotation;
 import static io.openclaw.keys.support.Database.at;
 import static io.openclaw.keys.support.Database.instant;
 
+import io.openclaw.events.CloudEvent;
 import io.openclaw.events.EventType;
+import io.openclaw.events.delivery.AuditUnavailableException;
+import io.openclaw.events.delivery.DeliveryTracker;
 import io.openclaw.keys.apikey.ApiKey;
 import io.openclaw.keys.apikey.ApiKeyFormat;
 import io.openclaw.keys.apikey.ApiKeyStore;
 import io.openclaw.keys.apikey.ApiKeys;
 import io.openclaw.keys.apikey.KeyEvents;
 import io.openclaw.keys.config.KeysConfig;
+import io.openclaw.keys.outbox.AuditGate;
 import io.openclaw.keys.outbox.Outbox;
 import io.openclaw.keys.support.Database;
 import io.openclaw.keys.support.Ids;
@@ -27,7 +31,9 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * Key rotation, staged like AWS Secrets Manager: a successor is created ({@code pending}), promoted to
@@ -52,6 +58,7 @@ public class KeyRotation {
     private final KeysConfig config;
     private final Clock clock;
     private final SuccessorSeal seal;
+    private final AuditGate audit;
     private volatile boolean warnedUnsealed;
 
     public KeyRotation(
@@ -62,7 +69,9 @@ public class KeyRotation {
             VerificationCache cache,
             KeysConfig config,
             Clock clock,
-            SuccessorSeal seal) {
+            SuccessorSeal seal,
+            AuditGate audit) {
+        this.audit = audit;
         this.seal = seal;
         this.database = database;
         this.store = store;
@@ -89,29 +98,95 @@ public class KeyRotation {
     /** {@code POST /v1/keys/{id}/rotate}: successor and promotion in one transaction. */
     public Rotated rotate(Caller caller, String id, Integer graceSeconds) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
-        Rotated rotated = database.inTransaction(connection -> {
-            ApiKey key = keys.lockVisible(connection, caller, id).orElseThrow(ApiKeys::notFound);
-            if (!key.stage().equals(ApiKey.CURRENT)
-                    || key.status().equals(ApiKey.REVOKED)
-                    || key.status().equals(ApiKey.RETIRED)) {
-                throw Problem.conflict("key_not_rotatable", "only a current, unrevoked key can be rotated");
-            }
-            int grace = grace(key, graceSeconds);
-            if (openRun(connection, key.id()).isPresent()) {
-                throw Problem.conflict("rotation_in_progress", "a rotation of this key is in progress");
-            }
-            String secret = ApiKeyFormat.generate(key.environment());
-            ApiKey successor = newSuccessor(key, secret, ApiKey.CURRENT, now);
-            store.insert(connection, successor);
-            ApiKey previous = promote(connection, key, successor, grace, caller.subject(), now);
-            insertRun(
-                    connection,
-                    new Run(Ids.rotation(), key.id(), successor.id(), PROMOTED, "manual", grace, previous.graceUntil()),
-                    now);
-            return new Rotated(successor, secret, previous);
-        });
+        String eventId = UUID.randomUUID().toString();
+        audit.checkReachable();
+        DeliveryTracker.Expected expected = audit.expect(eventId);
+        ApiKey[] original = new ApiKey[1];
+        Rotated rotated;
+        try {
+            rotated = database.inTransaction(connection -> {
+                ApiKey key = keys.lockVisible(connection, caller, id).orElseThrow(ApiKeys::notFound);
+                if (!key.stage().equals(ApiKey.CURRENT)
+                        || key.status().equals(ApiKey.REVOKED)
+                        || key.status().equals(ApiKey.RETIRED)) {
+                    throw Problem.conflict("key_not_rotatable", "only a current, unrevoked key can be rotated");
+                }
+                int grace = grace(key, graceSeconds);
+                if (openRun(connection, key.id()).isPresent()) {
+                    throw Problem.conflict("rotation_in_progress", "a rotation of this key is in progress");
+                }
+                original[0] = key;
+                String secret = ApiKeyFormat.generate(key.environment());
+                ApiKey successor = newSuccessor(key, secret, ApiKey.CURRENT, now);
+                store.insert(connection, successor);
+                ApiKey previous = promote(connection, key, successor, grace, caller.subject(), now, eventId);
+                insertRun(
+                        connection,
+                        new Run(
+                                Ids.rotation(),
+                                key.id(),
+                                successor.id(),
+                                PROMOTED,
+                                "manual",
+                                grace,
+                                previous.graceUntil()),
+                        now);
+                return new Rotated(successor, secret, previous);
+            });
+        } catch (RuntimeException e) {
+            audit.forget(expected);
+            throw e;
+        }
         cache.invalidateKey(id);
+        try {
+            audit.await(expected);
+        } catch (AuditUnavailableException e) {
+            undoUnaudited(original[0], rotated.successor(), caller.subject());
+            throw e;
+        }
         return rotated;
+    }
+
+    /**
+     * Fail-closed compensation of a manual rotation whose {@code key.rotated} was not acknowledged in time:
+     * the successor (whose secret was never shown) is revoked, the old key is current again, and the run is
+     * closed, each with its event, so the owner keeps a working key and nobody holds an unaudited one.
+     */
+    private void undoUnaudited(ApiKey original, ApiKey successor, String actor) {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        database.inTransaction(connection -> {
+            ApiKey stored = store.findById(connection, successor.id()).orElse(successor);
+            keys.revokeLocked(connection, stored, KeyEvents.SYSTEM, "audit_unavailable", now, Map.of());
+            try (PreparedStatement restore = connection.prepareStatement(
+                    "UPDATE api_keys SET stage = 'current', grace_until = NULL, successor_id = NULL,"
+                            + " next_rotation_at = ?, updated_at = ? WHERE id = ? AND successor_id = ?")) {
+                restore.setObject(1, at(original.nextRotationAt()));
+                restore.setObject(2, at(now));
+                restore.setString(3, original.id());
+                restore.setString(4, successor.id());
+                restore.executeUpdate();
+            }
+            try (PreparedStatement close = connection.prepareStatement(
+                    "UPDATE rotation_runs SET finished_at = ?, updated_at = ? WHERE key_id = ? AND successor_id = ?"
+                            + " AND finished_at IS NULL")) {
+                close.setObject(1, at(now));
+                close.setObject(2, at(now));
+                close.setString(3, original.id());
+                close.setString(4, successor.id());
+                close.executeUpdate();
+            }
+            ApiKey restored = store.findById(connection, original.id()).orElse(original);
+            outbox.append(
+                    connection,
+                    KeyEvents.of(EventType.KEY_UPDATED, restored, KeyEvents.SYSTEM, now)
+                            .reason("audit_unavailable")
+                            .data("changed", List.of("stage"))
+                            .build());
+            return null;
+        });
+        cache.invalidateKey(original.id());
+        cache.invalidateKey(successor.id());
+        Log.warnf("rotation of %s undone: its event was not acknowledged in time", original.id());
     }
 
     /**
@@ -249,7 +324,7 @@ public class KeyRotation {
             current.setString(3, pending.id());
             current.executeUpdate();
         }
-        ApiKey previous = promote(connection, key, pending, run.graceSeconds(), KeyEvents.SYSTEM, now);
+        ApiKey previous = promote(connection, key, pending, run.graceSeconds(), KeyEvents.SYSTEM, now, null);
         updateRun(connection, run.id(), PROMOTED, pending.id(), previous.graceUntil(), now);
         Log.infof("rotation %s of %s: %s is current", run.id(), key.id(), pending.id());
     }
@@ -274,7 +349,8 @@ public class KeyRotation {
         finish(connection, run, now, null);
     }
 
-    private ApiKey promote(Connection connection, ApiKey key, ApiKey successor, int grace, String actor, Instant now)
+    private ApiKey promote(
+            Connection connection, ApiKey key, ApiKey successor, int grace, String actor, Instant now, String eventId)
             throws SQLException {
         Instant graceUntil = now.plusSeconds(grace);
         try (PreparedStatement previous = connection.prepareStatement(
@@ -286,10 +362,13 @@ public class KeyRotation {
             previous.setString(4, key.id());
             previous.executeUpdate();
         }
+        CloudEvent.Builder rotated = KeyEvents.of(EventType.KEY_ROTATED, key, actor, now);
+        if (eventId != null) {
+            rotated.id(eventId);
+        }
         outbox.append(
                 connection,
-                KeyEvents.of(EventType.KEY_ROTATED, key, actor, now)
-                        .data("successor_id", successor.id())
+                rotated.data("successor_id", successor.id())
                         .data("grace_until", graceUntil.toString())
                         .build());
         return store.findById(connection, key.id()).orElseThrow();

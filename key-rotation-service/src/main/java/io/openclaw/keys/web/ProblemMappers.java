@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import io.openclaw.events.delivery.AuditUnavailableException;
 import io.quarkus.logging.Log;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
@@ -29,6 +30,17 @@ public class ProblemMappers {
     public Response unavailable(StoreUnavailableException e) {
         Log.warnf("store unavailable: %s", e.getMessage());
         return Response.fromResponse(ProblemResponses.of(503, "store_unavailable", e.getMessage()))
+                .header("Retry-After", "5")
+                .build();
+    }
+
+    @ServerExceptionMapper
+    public Response auditUnavailable(AuditUnavailableException e) {
+        Log.warnf("refused fail-closed: %s", e.getMessage());
+        return Response.fromResponse(ProblemResponses.of(
+                        503,
+                        "audit_unavailable",
+                        "the audit event stream is unavailable, nothing was issued; try again shortly"))
                 .header("Retry-After", "5")
                 .build();
     }

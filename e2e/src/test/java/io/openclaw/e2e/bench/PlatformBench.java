@@ -6,6 +6,7 @@ import io.openclaw.e2e.Http;
 import io.openclaw.e2e.Http.Reply;
 import io.openclaw.e2e.PlatformUnderTest;
 import io.openclaw.testing.QuarkusAppProcess;
+import io.openclaw.testing.TestJwt;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -142,6 +143,12 @@ class PlatformBench {
         report.write(OUT);
     }
 
+    /**
+     * Issuance and redemption at pairing-service itself: a dedicated instance of the packaged service (its
+     * own Redis database, the shared broker) that trusts the benchmark's test signing key, so redemption is
+     * called with a service token as token-service calls it, without token minting. Then the full exchange
+     * through token-service on the platform.
+     */
     @Test
     void pairing() throws Exception {
         if (!selected("pairing")) {
@@ -149,34 +156,80 @@ class PlatformBench {
         }
         PlatformUnderTest platform = PlatformUnderTest.shared();
         BenchReport report = new BenchReport("pairing");
-        LoadResult noop = get("pairing no-op (/q/health/live)", platform.pairing.baseUrl() + "/q/health/live", 32);
-        report.add(noop);
-        Setup setup = Setup.create(platform);
-        String body = Http.JSON.writeValueAsString(
-                Map.of("scopes", List.of("data:read"), "ttl_seconds", 300, "label", "bench"));
-        report.add(
-                LoadGenerator.closedLoop("code issuance", 32, WARM_UP, MEASURE, worker -> () -> {
-                    HttpResponse<String> r = CLIENT.send(
-                            HttpRequest.newBuilder(URI.create(platform.pairing.baseUrl() + "/v1/pairing-codes"))
-                                    .header("Authorization", "Bearer " + setup.ownerToken)
-                                    .header("Content-Type", "application/json")
-                                    .POST(HttpRequest.BodyPublishers.ofString(
-                                            body.replace("bench", "bench-" + System.nanoTime())))
-                                    .build(),
-                            HttpResponse.BodyHandlers.ofString());
-                    return r.statusCode() == 201;
-                }),
-                noop);
-        report.add(
-                LoadGenerator.closedLoop(
-                        "full pairing exchange via token-service",
-                        4,
-                        WARM_UP,
-                        MEASURE,
-                        worker -> () -> setup.pairDevice() != null),
-                noop);
+        try (QuarkusAppProcess pairing = dedicatedPairingService(platform)) {
+            pairing.start();
+            LoadResult noop = get("pairing no-op (/q/health/live)", pairing.baseUrl() + "/q/health/live", 32);
+            report.add(noop);
+            String owner = TestJwt.token("acc_bench_pairing", "pairing:issue").sign();
+            String service = TestJwt.token(null, "pairing:redeem").sign();
+            java.util.concurrent.ConcurrentLinkedQueue<String> codes =
+                    new java.util.concurrent.ConcurrentLinkedQueue<>();
+            String body = Http.JSON.writeValueAsString(
+                    Map.of("scopes", List.of("data:read"), "ttl_seconds", 600, "label", "bench"));
+            report.add(
+                    LoadGenerator.closedLoop("code issuance at the service", 32, WARM_UP, MEASURE, worker -> () -> {
+                        HttpResponse<String> r = CLIENT.send(
+                                HttpRequest.newBuilder(URI.create(pairing.baseUrl() + "/v1/pairing-codes"))
+                                        .header("Authorization", "Bearer " + owner)
+                                        .header("Content-Type", "application/json")
+                                        .POST(HttpRequest.BodyPublishers.ofString(
+                                                body.replace("bench", "bench-" + System.nanoTime())))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString());
+                        if (r.statusCode() != 201) {
+                            return false;
+                        }
+                        codes.add(Http.JSON.readTree(r.body()).get("code").asText());
+                        return true;
+                    }),
+                    noop);
+            report.add(
+                    LoadGenerator.closedLoop("code redemption at the service", 32, WARM_UP, MEASURE, worker -> () -> {
+                        String code = codes.poll();
+                        if (code == null) {
+                            return false;
+                        }
+                        HttpResponse<String> r = CLIENT.send(
+                                HttpRequest.newBuilder(URI.create(pairing.baseUrl() + "/internal/v1/redemptions"))
+                                        .header("Authorization", "Bearer " + service)
+                                        .header("Content-Type", "application/json")
+                                        .POST(HttpRequest.BodyPublishers.ofString(Http.JSON.writeValueAsString(Map.of(
+                                                "code", code, "source_ip", "198.51.100.30", "user_agent", "bench"))))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString());
+                        return r.statusCode() == 200;
+                    }),
+                    noop);
+            Setup setup = Setup.create(platform);
+            report.add(
+                    LoadGenerator.closedLoop(
+                            "full pairing exchange via token-service (platform)",
+                            4,
+                            WARM_UP,
+                            MEASURE,
+                            worker -> () -> setup.pairDevice() != null),
+                    noop);
+            report.fact("dedicated pairing-service RSS MiB", pairing.rssKiB() / 1024);
+        }
         resources(report, platform);
         report.write(OUT);
+    }
+
+    private static QuarkusAppProcess dedicatedPairingService(PlatformUnderTest platform) {
+        byte[] hmac = new byte[32];
+        new java.security.SecureRandom().nextBytes(hmac);
+        return QuarkusAppProcess.builder("pairing-service-bench", QuarkusAppProcess.moduleDir("pairing-service"))
+                .property("kafka.bootstrap.servers", platform.broker.bootstrapServers())
+                .property("quarkus.redis.hosts", platform.redis.url(4))
+                .property("mp.jwt.verify.publickey.location", TestJwt.jwksLocation())
+                .property("mp.jwt.verify.issuer", TestJwt.ISSUER)
+                .property("mp.jwt.verify.audiences", TestJwt.AUDIENCE)
+                .property("openclaw.issuer", TestJwt.ISSUER)
+                .property("openclaw.jwks-url", TestJwt.jwksLocation())
+                .env(
+                        "OPENCLAW_PAIRING_CODE_HMAC_KEY",
+                        java.util.Base64.getEncoder().encodeToString(hmac))
+                .build();
     }
 
     @Test

@@ -292,11 +292,11 @@ public final class KafkaBroker implements AutoCloseable {
     private ProcessBuilder java(String mainClass, String... args) {
         List<String> command = new ArrayList<>();
         command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+        // tests want a broker that starts fast; benchmarks one that runs as in production (full JIT, G1)
+        String options = System.getProperty(
+                "openclaw.test.kafka.jvm-options", "-Xms128m -Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1");
+        command.addAll(List.of(options.trim().split("\\s+")));
         command.addAll(List.of(
-                "-Xms128m",
-                "-Xmx512m",
-                "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1",
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
                 "-Dorg.slf4j.simpleLogger.log.kafka.server.BrokerServer=info",
                 "-cp",

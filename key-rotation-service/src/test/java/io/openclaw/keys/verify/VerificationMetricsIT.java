@@ -10,7 +10,6 @@ import io.openclaw.testing.PostgresResource;
 import io.openclaw.testing.RedisResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -47,14 +46,15 @@ class VerificationMetricsIT {
         return given().get("/q/metrics").then().statusCode(200).extract().asString();
     }
 
-    /** The value of the first sample of {@code name} whose labels contain {@code label}; 0 when absent. */
+    /**
+     * The value of the first sample of {@code name} whose labels contain {@code label} (an exemplar after the
+     * value is ignored); 0 when absent.
+     */
     private static double sample(String exposition, String name, String label) {
-        Pattern line = Pattern.compile("^" + Pattern.quote(name) + "(\\{[^}]*\\})? ([0-9.eE+-]+)$", Pattern.MULTILINE);
+        Pattern line = Pattern.compile("^" + Pattern.quote(name) + "(\\{[^}]*\\})? ([0-9.eE+-]+)( #.*)?$", Pattern.MULTILINE);
         Matcher matcher = line.matcher(exposition);
-        List<String> seen = new java.util.ArrayList<>();
         while (matcher.find()) {
             String labels = matcher.group(1) == null ? "" : matcher.group(1);
-            seen.add(labels);
             if (labels.contains(label)) {
                 return Double.parseDouble(matcher.group(2));
             }

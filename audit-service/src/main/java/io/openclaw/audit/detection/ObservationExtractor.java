@@ -7,10 +7,13 @@ import io.openclaw.events.EventFields;
 import io.openclaw.events.EventType;
 import io.openclaw.events.KafkaCloudEvents;
 import io.openclaw.events.Outcome;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -30,6 +33,9 @@ final class ObservationExtractor implements Processor<String, byte[], String, Ob
             EventType.TOKEN_DEVICE_REVOKED,
             EventType.PAIRING_CODE_REVOKED);
 
+    /** The types any rule looks at; every other event is dropped before its data is parsed. */
+    static final Set<String> OBSERVED = observedTypes();
+
     private final AuditConfig.Rules rules;
     private ProcessorContext<String, Observation> context;
 
@@ -44,6 +50,12 @@ final class ObservationExtractor implements Processor<String, byte[], String, Ob
 
     @Override
     public void process(Record<String, byte[]> record) {
+        Header type = record.headers().lastHeader("ce_type");
+        if (type == null
+                || type.value() == null
+                || !OBSERVED.contains(new String(type.value(), StandardCharsets.UTF_8))) {
+            return;
+        }
         CloudEvent event;
         try {
             event = KafkaCloudEvents.fromParts(record.headers(), record.key(), record.value());
@@ -53,6 +65,21 @@ final class ObservationExtractor implements Processor<String, byte[], String, Ob
         for (Keyed k : observe(event, rules)) {
             context.forward(new Record<>(k.key(), k.observation(), record.timestamp()));
         }
+    }
+
+    private static Set<String> observedTypes() {
+        Set<String> types = new HashSet<>();
+        for (EventType t : EnumSet.of(
+                EventType.PAIRING_CODE_REJECTED,
+                EventType.TOKEN_REFRESH_REUSE_DETECTED,
+                EventType.TOKEN_REJECTED,
+                EventType.KEY_REJECTED,
+                EventType.KEY_USED)) {
+            types.add(t.type());
+        }
+        ISSUANCE.forEach(t -> types.add(t.type()));
+        REVOCATION.forEach(t -> types.add(t.type()));
+        return Set.copyOf(types);
     }
 
     /** An observation with the key it is counted under. */

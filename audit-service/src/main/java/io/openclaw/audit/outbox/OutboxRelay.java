@@ -169,8 +169,7 @@ public class OutboxRelay {
                     oldestPending.set(0);
                     return 0;
                 }
-                long seen = oldest;
-                oldestPending.updateAndGet(was -> was == 0 ? seen : Math.min(was, seen));
+                oldestPending.set(oldest);
                 producer.flush();
                 for (Future<RecordMetadata> f : sent) {
                     f.get(30, TimeUnit.SECONDS);
@@ -180,9 +179,7 @@ public class OutboxRelay {
                     ps.executeUpdate();
                 }
                 c.commit();
-                if (ids.size() < config.relay().batch()) {
-                    oldestPending.set(0);
-                }
+                oldestPending.set(0);
                 return ids.size();
             } catch (Exception e) {
                 c.rollback();

@@ -11,6 +11,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.matchesPattern;
 
 import io.openclaw.events.CloudEvent;
 import io.openclaw.events.EventType;
@@ -64,8 +65,12 @@ class RedemptionIT {
         given().get("/q/metrics")
                 .then()
                 .statusCode(200)
-                .body(containsString("pairing_redemptions_total{outcome=\"code_used\""))
-                .body(containsString("pairing_redemptions_total{outcome=\"redeemed\""));
+                .body(matchesPattern("(?s).*openclaw_pairing_redemptions_total\\{[^}]*outcome=\"failure\""
+                        + "[^}]*reason=\"code_used\"[^}]*} [1-9].*"))
+                .body(matchesPattern("(?s).*openclaw_pairing_redemptions_total\\{[^}]*outcome=\"success\""
+                        + "[^}]*reason=\"none\"[^}]*} [1-9].*"))
+                .body(matchesPattern("(?s).*openclaw_pairing_codes_total\\{[^}]*outcome=\"issued\"[^}]*} [1-9].*"))
+                .body(containsString("openclaw_outbox_lag_seconds{service=\"pairing-service\"}"));
     }
 
     @Test

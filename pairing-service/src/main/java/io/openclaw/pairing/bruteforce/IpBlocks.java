@@ -2,6 +2,7 @@ package io.openclaw.pairing.bruteforce;
 
 import io.openclaw.events.CloudEvent;
 import io.openclaw.events.EventFields;
+import io.openclaw.events.SecretGuard;
 import io.openclaw.pairing.config.PairingConfig;
 import io.openclaw.pairing.secret.SecureIds;
 import io.openclaw.pairing.store.PairingStore;
@@ -37,6 +38,13 @@ public class IpBlocks {
         Optional<String> key = SourceAddress.blockKey(target);
         if (key.isEmpty()) {
             Log.warnf("block_ip %s names no usable IP or network; ignored", command.id());
+            return false;
+        }
+        // the command's own values go into our event: none may look like a credential (the secret guard)
+        if (SecretGuard.looksLikeCredential(command.id())
+                || SecretGuard.looksLikeCredential(command.actor())
+                || SecretGuard.looksLikeCredential(command.string(EventFields.ALERT_ID))) {
+            Log.warnf("block_ip command carries a credential-shaped value; ignored");
             return false;
         }
         Optional<Instant> until = until(command);

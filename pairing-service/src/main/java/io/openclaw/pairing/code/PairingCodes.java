@@ -1,7 +1,13 @@
 package io.openclaw.pairing.code;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.openclaw.events.MetricNames;
+import io.openclaw.events.SecretGuard;
+import io.openclaw.events.delivery.DeliveryTracker;
 import io.openclaw.pairing.account.DeviceScopeCatalog;
 import io.openclaw.pairing.config.PairingConfig;
+import io.openclaw.pairing.events.FailClosedAudit;
 import io.openclaw.pairing.secret.CodeAlphabet;
 import io.openclaw.pairing.secret.CodeDigest;
 import io.openclaw.pairing.secret.SecureIds;
@@ -32,14 +38,35 @@ public class PairingCodes {
     private final DeviceScopeCatalog catalog;
     private final PairingConfig config;
     private final Clock clock;
+    private final FailClosedAudit audit;
+    private final Counter issued;
+    private final Counter revoked;
+    private final Counter supersededCodes;
 
     public PairingCodes(
-            PairingStore store, CodeDigest digest, DeviceScopeCatalog catalog, PairingConfig config, Clock clock) {
+            PairingStore store,
+            CodeDigest digest,
+            DeviceScopeCatalog catalog,
+            PairingConfig config,
+            Clock clock,
+            FailClosedAudit audit,
+            MeterRegistry meters) {
         this.store = store;
         this.digest = digest;
         this.catalog = catalog;
         this.config = config;
         this.clock = clock;
+        this.audit = audit;
+        this.issued = codes(meters, "issued");
+        this.revoked = codes(meters, "revoked");
+        this.supersededCodes = codes(meters, "superseded");
+    }
+
+    private static Counter codes(MeterRegistry meters, String outcome) {
+        return Counter.builder(MetricNames.PAIRING_CODES)
+                .description("pairing codes issued, revoked by their owner, superseded by a newer code")
+                .tag("outcome", outcome)
+                .register(meters);
     }
 
     public IssuedCode issue(Caller caller, IssueCodeRequest request, RequestOrigin origin) {
@@ -55,34 +82,49 @@ public class PairingCodes {
             String id = SecureIds.id("pc");
             Instant now = clock.instant();
             Instant expiresAt = now.plusSeconds(ttl);
-            List<String> reply = store.run(
-                    Script.ISSUE_CODE,
-                    List.of(
-                            digest.pairingCode(
-                                    CodeAlphabet.PAIRING.normalize(code).orElseThrow()),
-                            id,
-                            account,
-                            String.join(" ", scopes),
-                            label == null ? "" : label,
-                            String.valueOf(expiresAt.toEpochMilli()),
-                            String.valueOf(ttl * 1000L),
-                            String.valueOf(config.codes().tombstone().toMillis()),
-                            String.valueOf(now.toEpochMilli()),
-                            now.toString(),
-                            expiresAt.toString(),
-                            caller.subject(),
-                            SecureIds.eventId(),
-                            SecureIds.eventId(),
-                            String.valueOf(ttl),
-                            Objects.toString(origin.ip(), ""),
-                            Objects.toString(origin.userAgent(), "")));
+            String issuedEvent = SecureIds.eventId();
+            DeliveryTracker.Expected expected = audit.expect(issuedEvent);
+            List<String> reply;
+            try {
+                reply = store.run(
+                        Script.ISSUE_CODE,
+                        List.of(
+                                digest.pairingCode(
+                                        CodeAlphabet.PAIRING.normalize(code).orElseThrow()),
+                                id,
+                                account,
+                                String.join(" ", scopes),
+                                label == null ? "" : label,
+                                String.valueOf(expiresAt.toEpochMilli()),
+                                String.valueOf(ttl * 1000L),
+                                String.valueOf(config.codes().tombstone().toMillis()),
+                                String.valueOf(now.toEpochMilli()),
+                                now.toString(),
+                                expiresAt.toString(),
+                                caller.subject(),
+                                issuedEvent,
+                                SecureIds.eventId(),
+                                String.valueOf(ttl),
+                                Objects.toString(origin.ip(), ""),
+                                Objects.toString(origin.userAgent(), "")));
+            } catch (RuntimeException e) {
+                audit.abandon(expected);
+                throw e;
+            }
             if ("ok".equals(reply.get(0))) {
                 String superseded = reply.get(1).isEmpty() ? null : reply.get(1);
+                // fail-closed: the code is handed out only once its event is on Kafka, else it is withdrawn
+                audit.confirm(expected, () -> withdraw(id, account, origin));
+                issued.increment();
+                if (superseded != null) {
+                    supersededCodes.increment();
+                }
                 Log.infof(
                         "issued %s for %s by %s (ttl %d s%s)",
                         id, account, caller.subject(), ttl, superseded == null ? "" : ", supersedes " + superseded);
                 return new IssuedCode(id, code, expiresAt, ttl, scopes, label, superseded, null);
             }
+            audit.abandon(expected);
             Log.warnf("pairing code collision on attempt %d; drawing another", attempt);
         }
         throw new IllegalStateException("could not draw an unused pairing code");
@@ -105,6 +147,20 @@ public class PairingCodes {
         if (!validId(id)) {
             throw notFound();
         }
+        if (!"ok".equals(revokeCode(id, account, caller.subject(), origin, ""))) {
+            throw notFound();
+        }
+        revoked.increment();
+        Log.infof("revoked %s of %s by %s", id, account, caller.subject());
+    }
+
+    /** A code refused by the fail-closed audit switch never reached its owner: it is revoked at once. */
+    private void withdraw(String id, String account, RequestOrigin origin) {
+        revokeCode(id, account, "system", origin, "audit_unavailable");
+        Log.warnf("withdrew %s of %s: its event did not reach the event stream in time", id, account);
+    }
+
+    private String revokeCode(String id, String account, String actor, RequestOrigin origin, String reason) {
         Instant now = clock.instant();
         List<String> reply = store.run(
                 Script.REVOKE_CODE,
@@ -114,14 +170,12 @@ public class PairingCodes {
                         String.valueOf(now.toEpochMilli()),
                         now.toString(),
                         SecureIds.eventId(),
-                        caller.subject(),
+                        actor,
                         String.valueOf(config.codes().tombstone().toMillis()),
                         Objects.toString(origin.ip(), ""),
-                        Objects.toString(origin.userAgent(), "")));
-        if (!"ok".equals(reply.get(0))) {
-            throw notFound();
-        }
-        Log.infof("revoked %s of %s by %s", id, account, caller.subject());
+                        Objects.toString(origin.userAgent(), ""),
+                        reason));
+        return reply.get(0);
     }
 
     private List<ActiveCode> read(String account, String id) {
@@ -161,6 +215,10 @@ public class PairingCodes {
         int length = label.codePointCount(0, label.length());
         if (label.isBlank() || length > MAX_LABEL) {
             throw ProblemException.badRequest("invalid_label", "label must be 1 to " + MAX_LABEL + " characters");
+        }
+        if (SecretGuard.looksLikeCredential(label)) {
+            // the label goes into events, which never carry anything shaped like a credential
+            throw ProblemException.badRequest("invalid_label", "label must not look like a credential");
         }
         boolean printable = label.codePoints()
                 .allMatch(c -> !Character.isISOControl(c)

@@ -34,6 +34,8 @@ public interface PairingConfig {
 
     Inbound inbound();
 
+    TokenCache tokenCache();
+
     /** Pairing codes. */
     interface Codes {
         /** Lifetime of a code when the request names none. */
@@ -137,8 +139,12 @@ public interface PairingConfig {
         @WithDefault("true")
         boolean relayEnabled();
 
-        /** How often the relay looks for new entries. */
-        @WithDefault("PT0.1S")
+        /**
+         * How long one blocking read of the outbox waits for new entries (a new entry wakes the relay at
+         * once); also how often an instance without the lease asks for it, and the pause after a failed
+         * publish before the relay tries again.
+         */
+        @WithDefault("PT1S")
         Duration relayInterval();
 
         /** Entries relayed per batch. */
@@ -152,6 +158,22 @@ public interface PairingConfig {
         /** How long the relay waits for the broker to acknowledge a batch before retrying later. */
         @WithDefault("PT15S")
         Duration sendTimeout();
+    }
+
+    /**
+     * Verified caller access tokens, kept by the SHA-256 of the token so a caller's next request skips the
+     * signature check. An entry lives until the token's {@code exp} and at most {@link #maxAge()}, which
+     * must stay below the JWKS refresh interval so a key withdrawn from the JWKS stops being accepted no
+     * later than without the cache.
+     */
+    interface TokenCache {
+        /** Longest time a verified token is remembered ({@code PT0S} turns the cache off). */
+        @WithDefault("PT1M")
+        Duration maxAge();
+
+        /** Most tokens remembered; when full, expired entries are dropped, then all. */
+        @WithDefault("10000")
+        int maxEntries();
     }
 
     /** Consumption of security commands and account events. */

@@ -1,7 +1,11 @@
 package io.openclaw.pairing.device;
 
+import io.openclaw.events.SecretGuard;
+import io.openclaw.events.delivery.AuditUnavailableException;
+import io.openclaw.events.delivery.DeliveryTracker;
 import io.openclaw.pairing.account.DeviceScopeCatalog;
 import io.openclaw.pairing.config.PairingConfig;
+import io.openclaw.pairing.events.FailClosedAudit;
 import io.openclaw.pairing.secret.CodeAlphabet;
 import io.openclaw.pairing.secret.CodeDigest;
 import io.openclaw.pairing.secret.SecureIds;
@@ -22,6 +26,7 @@ import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -37,14 +42,21 @@ public class DeviceAuthorizations {
     private final DeviceScopeCatalog catalog;
     private final PairingConfig config;
     private final Clock clock;
+    private final FailClosedAudit audit;
 
     public DeviceAuthorizations(
-            PairingStore store, CodeDigest digest, DeviceScopeCatalog catalog, PairingConfig config, Clock clock) {
+            PairingStore store,
+            CodeDigest digest,
+            DeviceScopeCatalog catalog,
+            PairingConfig config,
+            Clock clock,
+            FailClosedAudit audit) {
         this.store = store;
         this.digest = digest;
         this.catalog = catalog;
         this.config = config;
         this.clock = clock;
+        this.audit = audit;
     }
 
     /** RFC 8628 §3.1–3.2. */
@@ -52,7 +64,10 @@ public class DeviceAuthorizations {
         if (clientId == null || clientId.isBlank()) {
             throw new OAuthException(400, "invalid_request", "client_id is required");
         }
-        String account = catalog.accountOfClient(clientId)
+        // the client id goes into events, which never carry anything shaped like a credential
+        String account = (SecretGuard.looksLikeCredential(clientId)
+                        ? Optional.<String>empty()
+                        : catalog.accountOfClient(clientId))
                 .orElseThrow(() -> new OAuthException(401, "invalid_client", "unknown client_id"));
         Set<String> allowed = catalog.forAccount(account);
         List<String> scopes = requestedScopes(scope, allowed);
@@ -63,27 +78,42 @@ public class DeviceAuthorizations {
             String id = SecureIds.id("da");
             Instant now = clock.instant();
             Instant expiresAt = now.plus(lifetime);
-            List<String> reply = store.run(
-                    Script.DEVICE_START,
-                    List.of(
-                            digest.deviceCode(deviceCode),
-                            digest.userCode(
-                                    CodeAlphabet.USER_CODE.normalize(userCode).orElseThrow()),
-                            id,
-                            account,
-                            clientId,
-                            String.join(" ", scopes),
-                            String.valueOf(expiresAt.toEpochMilli()),
-                            String.valueOf(
-                                    lifetime.plus(config.device().retention()).toMillis()),
-                            String.valueOf(lifetime.toMillis()),
-                            String.valueOf(config.device().intervalSeconds()),
-                            now.toString(),
-                            expiresAt.toString(),
-                            SecureIds.eventId(),
-                            Objects.toString(origin.ip(), ""),
-                            Objects.toString(origin.userAgent(), "")));
+            String deviceDigest = digest.deviceCode(deviceCode);
+            String userDigest =
+                    digest.userCode(CodeAlphabet.USER_CODE.normalize(userCode).orElseThrow());
+            String eventId = SecureIds.eventId();
+            DeliveryTracker.Expected expected = expect(eventId);
+            List<String> reply;
+            try {
+                reply = store.run(
+                        Script.DEVICE_START,
+                        List.of(
+                                deviceDigest,
+                                userDigest,
+                                id,
+                                account,
+                                clientId,
+                                String.join(" ", scopes),
+                                String.valueOf(expiresAt.toEpochMilli()),
+                                String.valueOf(lifetime.plus(config.device().retention())
+                                        .toMillis()),
+                                String.valueOf(lifetime.toMillis()),
+                                String.valueOf(config.device().intervalSeconds()),
+                                now.toString(),
+                                expiresAt.toString(),
+                                eventId,
+                                Objects.toString(origin.ip(), ""),
+                                Objects.toString(origin.userAgent(), "")));
+            } catch (RuntimeException e) {
+                audit.abandon(expected);
+                throw e;
+            }
             if ("ok".equals(reply.get(0))) {
+                // fail-closed: the codes are handed out only once the event is on Kafka, else forgotten
+                confirm(expected, () -> {
+                    store.command("DEL", store.prefix() + "dev:" + deviceDigest, store.prefix() + "duc:" + userDigest);
+                    Log.warnf("withdrew device authorization %s: its event did not reach the event stream", id);
+                });
                 Log.infof("device authorization %s requested for %s", id, account);
                 String uri = config.verificationUri();
                 String complete = uri + (uri.contains("?") ? "&" : "?") + "user_code="
@@ -96,8 +126,33 @@ public class DeviceAuthorizations {
                         lifetime.toSeconds(),
                         config.device().intervalSeconds());
             }
+            audit.abandon(expected);
         }
         throw new IllegalStateException("could not draw an unused user code");
+    }
+
+    private DeliveryTracker.Expected expect(String eventId) {
+        try {
+            return audit.expect(eventId);
+        } catch (AuditUnavailableException e) {
+            throw temporarilyUnavailable();
+        }
+    }
+
+    private void confirm(DeliveryTracker.Expected expected, Runnable undo) {
+        try {
+            audit.confirm(expected, undo);
+        } catch (AuditUnavailableException e) {
+            throw temporarilyUnavailable();
+        }
+    }
+
+    private OAuthException temporarilyUnavailable() {
+        return new OAuthException(
+                503,
+                new OAuthException.Body(
+                        "temporarily_unavailable", "the audit event stream is unavailable; retry later", null),
+                audit.retryAfter());
     }
 
     /** The owner's decision, by user_code; a wrong user_code counts against the approver. */

@@ -10,6 +10,7 @@ import io.openclaw.pairing.config.PairingConfig;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
@@ -26,7 +27,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Consumes {@code block_ip} commands from {@code openclaw.security.commands} and account events from
@@ -42,7 +42,7 @@ public class InboundEvents {
     private final IpBlocks blocks;
     private final DeviceScopeCatalog catalog;
     private final PairingConfig.Inbound config;
-    private final String bootstrapServers;
+    private final Map<String, Object> kafka;
     private volatile KafkaConsumer<String, byte[]> consumer;
     private volatile boolean running;
     private Thread thread;
@@ -51,19 +51,19 @@ public class InboundEvents {
             IpBlocks blocks,
             DeviceScopeCatalog catalog,
             PairingConfig config,
-            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+            @Identifier("default-kafka-broker") Map<String, Object> kafka) {
         this.blocks = blocks;
         this.catalog = catalog;
         this.config = config.inbound();
-        this.bootstrapServers = bootstrapServers;
+        this.kafka = Map.copyOf(kafka);
     }
 
     void start(@Observes StartupEvent event) {
         if (!config.enabled()) {
             return;
         }
-        Map<String, Object> settings = new HashMap<>();
-        settings.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        // every kafka.* setting (security.protocol, sasl.*, ssl.*), then what this consumer needs
+        Map<String, Object> settings = new HashMap<>(kafka);
         settings.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
         settings.put(ConsumerConfig.CLIENT_ID_CONFIG, "pairing-service-inbound");
         settings.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");

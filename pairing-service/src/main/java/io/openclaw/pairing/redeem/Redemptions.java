@@ -1,6 +1,8 @@
 package io.openclaw.pairing.redeem;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.openclaw.events.MetricNames;
 import io.openclaw.pairing.bruteforce.BruteForceLimits;
 import io.openclaw.pairing.bruteforce.SourceAddress;
 import io.openclaw.pairing.config.PairingConfig;
@@ -18,7 +20,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Single-use redemption: one Lua script refuses locked-out and blocked sources before any lookup, then
@@ -28,12 +32,15 @@ import java.util.Objects;
 @ApplicationScoped
 public class Redemptions {
 
+    private static final String NONE = "none";
+
     private final PairingStore store;
     private final CodeDigest digest;
     private final BruteForceLimits limits;
     private final PairingConfig config;
     private final Clock clock;
     private final MeterRegistry meters;
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
 
     public Redemptions(
             PairingStore store,
@@ -54,10 +61,12 @@ public class Redemptions {
         if (request == null) {
             throw ProblemException.badRequest("invalid_request", "a JSON body is required");
         }
-        String canonical = CodeAlphabet.PAIRING
-                .normalize(request.code())
-                .orElseThrow(() -> ProblemException.badRequest(
-                        "invalid_format", "a pairing code is 12 symbols from 23456789ABCDEFGHJKMNPQRSTVWXYZ"));
+        String canonical = CodeAlphabet.PAIRING.normalize(request.code()).orElse(null);
+        if (canonical == null) {
+            count("invalid_format");
+            throw ProblemException.badRequest(
+                    "invalid_format", "a pairing code is 12 symbols from 23456789ABCDEFGHJKMNPQRSTVWXYZ");
+        }
         SourceAddress source = limits.source(request.sourceIp());
         var bruteForce = limits.config();
         Instant now = clock.instant();
@@ -81,16 +90,23 @@ public class Redemptions {
                 now.plus(bruteForce.lockout()).toString()));
         args.addAll(source.blockKeys());
         List<String> reply = store.run(Script.REDEEM_CODE, args);
-        String outcome = "ok".equals(reply.get(0))
-                ? "redeemed"
-                : "locked".equals(reply.get(0)) ? "too_many_attempts" : reply.get(1);
-        meters.counter("pairing.redemptions", "outcome", outcome).increment();
+        count("ok".equals(reply.get(0)) ? NONE : "locked".equals(reply.get(0)) ? "too_many_attempts" : reply.get(1));
         return switch (reply.get(0)) {
             case "ok" -> new Redemption(
                     reply.get(1), reply.get(2), Arrays.asList(reply.get(3).split(" ")), emptyToNull(reply.get(4)));
             case "locked" -> throw ProblemException.tooManyAttempts(Duration.ofMillis(Long.parseLong(reply.get(1))));
             default -> throw failure(reply.get(1));
         };
+    }
+
+    /** Counts a redemption: success (reason {@code none}) or failure with the refusal reason. */
+    private void count(String reason) {
+        counters.computeIfAbsent(reason, r -> Counter.builder(MetricNames.PAIRING_REDEMPTIONS)
+                        .description("pairing-code redemptions by outcome and refusal reason")
+                        .tag("outcome", NONE.equals(r) ? "success" : "failure")
+                        .tag("reason", r)
+                        .register(meters))
+                .increment();
     }
 
     /** What the device is told; the event keeps the exact reason (e.g. code_revoked). */

@@ -1,5 +1,6 @@
 package io.openclaw.pairing.store;
 
+import io.openclaw.events.TraceContext;
 import io.openclaw.pairing.config.PairingConfig;
 import io.quarkus.logging.Log;
 import io.quarkus.redis.datasource.RedisDataSource;
@@ -8,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The Redis store: runs the service's Lua scripts (by SHA, loading them again when Redis forgot them) and
@@ -29,13 +31,17 @@ public class PairingStore {
         return prefix;
     }
 
-    /** Runs a script with the given arguments (after the key prefix) and returns its reply as strings. */
+    /**
+     * Runs a script with the given arguments (after the key prefix) and returns its reply as strings. The
+     * request's W3C traceparent goes along as the last argument, so the events the script appends carry it.
+     */
     public List<String> run(Script script, List<String> args) {
-        List<String> command = new ArrayList<>(args.size() + 3);
+        List<String> command = new ArrayList<>(args.size() + 4);
         command.add(script.sha());
         command.add("0");
         command.add(prefix);
         command.addAll(args);
+        command.add(Objects.toString(TraceContext.currentTraceparent(), ""));
         String[] argv = command.toArray(String[]::new);
         try {
             return strings(redis.execute("EVALSHA", argv));

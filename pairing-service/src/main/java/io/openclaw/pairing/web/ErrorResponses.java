@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import io.openclaw.events.delivery.AuditUnavailableException;
+import io.openclaw.pairing.events.FailClosedAudit;
 import io.openclaw.pairing.store.StoreUnavailableException;
 import io.quarkus.logging.Log;
 import io.quarkus.security.AuthenticationFailedException;
@@ -14,30 +16,56 @@ import io.quarkus.security.UnauthorizedException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
+import java.time.Duration;
 import java.util.stream.Collectors;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /** Maps every failure to problem+json (or RFC 6749 JSON on OAuth endpoints); never a stack trace. */
 public class ErrorResponses {
 
+    private final FailClosedAudit audit;
+
+    public ErrorResponses(FailClosedAudit audit) {
+        this.audit = audit;
+    }
+
     @ServerExceptionMapper
     public Response problem(ProblemException e) {
         Response.ResponseBuilder response =
                 Response.status(e.status()).type(Problem.MEDIA_TYPE).entity(e.problem());
         if (e.retryAfter() != null) {
-            long seconds = Math.max(1, (e.retryAfter().toMillis() + 999) / 1000);
-            response.header(HttpHeaders.RETRY_AFTER, seconds);
+            response.header(HttpHeaders.RETRY_AFTER, seconds(e.retryAfter()));
         }
         return response.build();
     }
 
     @ServerExceptionMapper
     public Response oauth(OAuthException e) {
-        return Response.status(e.status())
+        Response.ResponseBuilder response = Response.status(e.status())
                 .type("application/json")
                 .header(HttpHeaders.CACHE_CONTROL, "no-store")
-                .entity(e.body())
+                .entity(e.body());
+        if (e.retryAfter() != null) {
+            response.header(HttpHeaders.RETRY_AFTER, seconds(e.retryAfter()));
+        }
+        return response.build();
+    }
+
+    /** The fail-closed audit switch refused: the operation's event could not reach the event stream. */
+    @ServerExceptionMapper
+    public Response auditUnavailable(AuditUnavailableException e) {
+        return Response.status(503)
+                .type(Problem.MEDIA_TYPE)
+                .header(HttpHeaders.RETRY_AFTER, seconds(audit.retryAfter()))
+                .entity(Problem.of(
+                        503,
+                        "audit_unavailable",
+                        "the audit event stream is unavailable; nothing was issued, retry later"))
                 .build();
+    }
+
+    private static long seconds(Duration duration) {
+        return Math.max(1, (duration.toMillis() + 999) / 1000);
     }
 
     @ServerExceptionMapper

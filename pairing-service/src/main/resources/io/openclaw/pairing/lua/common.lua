@@ -1,5 +1,10 @@
--- Shared by every script: ARGV[1] is the key prefix; events go to the outbox stream in the same script.
+-- Shared by every script: ARGV[1] is the key prefix; the last ARGV is the W3C traceparent of the request
+-- ('' outside a trace), taken off here so each script sees only its own arguments. Events go to the outbox
+-- stream in the same script, one field per CloudEvent attribute and the data as JSON, so the relay hands
+-- them to Kafka without parsing. Every value a caller controls (label, user agent, client id) was checked
+-- in Java against the platform's secret guard before the script ran; field names here are fixed.
 local P = ARGV[1]
+local TP = table.remove(ARGV)
 
 local function blank(s)
   if s == nil or s == '' then return nil end
@@ -17,9 +22,8 @@ local function outbox_event(id, etype, time, subject, account, actor, outcome, f
   if fields then
     for k, v in pairs(fields) do data[k] = v end
   end
-  local event = {specversion = '1.0', id = id, source = '/pairing-service', type = etype, time = time,
-    subject = subject, partitionkey = blank(account) or 'platform', datacontenttype = 'application/json', data = data}
-  redis.call('XADD', P .. 'outbox', '*', 'event', cjson.encode(event))
+  redis.call('XADD', P .. 'outbox', '*', 'id', id, 'type', etype, 'time', time, 'subject', subject,
+    'partitionkey', blank(account) or 'platform', 'traceparent', TP, 'data', cjson.encode(data))
 end
 
 local function label_key(account, label)

@@ -44,7 +44,11 @@ class AuditFailClosedIT {
         String owner = owner(account);
         Map<String, Object> body = Map.of("scopes", List.of("data:read"), "label", "Audit Outage");
         issue(owner, body).then().statusCode(201);
-        given().auth().oauth2(owner).delete("/v1/pairing-codes/" + firstCode(owner)).then().statusCode(204);
+        given().auth()
+                .oauth2(owner)
+                .delete("/v1/pairing-codes/" + firstCode(owner))
+                .then()
+                .statusCode(204);
 
         KafkaBroker broker = KafkaBroker.shared();
         broker.stop();
@@ -55,7 +59,12 @@ class AuditFailClosedIT {
                     .contentType("application/problem+json")
                     .header("Retry-After", notNullValue())
                     .body("code", equalTo("audit_unavailable"));
-            given().auth().oauth2(owner).get("/v1/pairing-codes").then().statusCode(200).body("items", empty());
+            given().auth()
+                    .oauth2(owner)
+                    .get("/v1/pairing-codes")
+                    .then()
+                    .statusCode(200)
+                    .body("items", empty());
             given().contentType("application/x-www-form-urlencoded")
                     .formParam("client_id", account)
                     .post("/v1/oauth/device_authorization")
@@ -69,7 +78,12 @@ class AuditFailClosedIT {
         await().atMost(Duration.ofSeconds(90))
                 .pollInterval(Duration.ofSeconds(1))
                 .until(() -> issue(owner, body).statusCode() == 201);
-        given().auth().oauth2(owner).get("/v1/pairing-codes").then().statusCode(200).body("items.size()", equalTo(1));
+        given().auth()
+                .oauth2(owner)
+                .get("/v1/pairing-codes")
+                .then()
+                .statusCode(200)
+                .body("items.size()", equalTo(1));
         given().get("/q/metrics")
                 .then()
                 .body(containsString("openclaw_audit_fail_closed_refusals_total{service=\"pairing-service\"}"));

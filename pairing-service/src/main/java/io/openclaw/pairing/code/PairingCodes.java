@@ -119,7 +119,7 @@ public class PairingCodes {
                 if (superseded != null) {
                     supersededCodes.increment();
                 }
-                Log.infof(
+                Log.debugf(
                         "issued %s for %s by %s (ttl %d s%s)",
                         id, account, caller.subject(), ttl, superseded == null ? "" : ", supersedes " + superseded);
                 return new IssuedCode(id, code, expiresAt, ttl, scopes, label, superseded, null);

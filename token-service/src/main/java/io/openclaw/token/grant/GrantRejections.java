@@ -27,7 +27,7 @@ public class GrantRejections {
 
     public void record(String grantType, String actor, String accountId, String reason, ClientContext context) {
         try {
-            database.inTransaction(connection -> {
+            database.inSingleStatement(connection -> {
                 outbox.add(
                         connection,
                         TokenEvents.event(EventType.TOKEN_REJECTED, clock.instant())

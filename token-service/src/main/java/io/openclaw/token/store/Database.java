@@ -72,16 +72,18 @@ public class Database {
     /**
      * Fails with {@link StoreUnavailableException} unless PostgreSQL answers now. A transaction that
      * succeeded within the last second, with no failure since, counts as an answer, so under load this
-     * costs no round trip; otherwise the connection is validated (one round trip).
+     * costs no round trip; otherwise it runs {@code SELECT 1} (one round trip).
      */
     public void ensureReachable() {
         if (!failed && System.nanoTime() - lastSuccess < FRESH_NANOS) {
             return;
         }
-        try (Connection connection = dataSource.getConnection()) {
-            if (!connection.isValid(2)) {
-                throw new SQLException("PostgreSQL did not answer", "08006");
-            }
+        // a statement, not Connection.isValid: a broken connection then fails with an SQLException, which
+        // makes the pool discard it instead of handing it out again
+        try (Connection connection = dataSource.getConnection();
+                java.sql.Statement statement = connection.createStatement()) {
+            connection.setAutoCommit(true);
+            statement.execute("SELECT 1");
             succeeded();
         } catch (SQLException e) {
             failed = true;

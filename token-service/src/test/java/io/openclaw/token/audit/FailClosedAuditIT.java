@@ -37,7 +37,7 @@ class FailClosedAuditIT {
     public static class FailClosed implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("openclaw.audit.fail-closed", "true", "openclaw.audit.fail-closed-timeout", "PT2S");
+            return Map.of("openclaw.audit.fail-closed", "true", "openclaw.audit.fail-closed-timeout", "PT5S");
         }
     }
 

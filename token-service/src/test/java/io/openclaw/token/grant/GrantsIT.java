@@ -81,6 +81,31 @@ class GrantsIT {
     }
 
     @Test
+    void thePairingCallAndTheEventsOfAnExchangeCarryTheRequestsTrace() {
+        String account = Platform.randomAccount();
+        try (EventTap tap = EventTap.open(Topics.TOKEN_EVENTS)) {
+            String deviceId = Platform.exchange(Platform.issueCode(account, "data:read"))
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .path("device_id");
+            String sent = given().baseUri(Platform.standIn())
+                    .get("/test/last-traceparent")
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .path("traceparent");
+            assertThat(sent).matches("00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}");
+            CloudEvent issued = tap.await(
+                    e -> e.type().equals(EventType.TOKEN_ISSUED.type()) && deviceId.equals(e.subject()),
+                    Duration.ofSeconds(20));
+            // the same trace: the W3C trace id is the second field
+            assertThat(issued.traceparent()).isNotNull();
+            assertThat(issued.traceparent().split("-")[1]).isEqualTo(sent.split("-")[1]);
+        }
+    }
+
+    @Test
     void theJsonTwinPairsWithTheSameAnswer() {
         String code = Platform.issueCode(Platform.randomAccount(), "data:read");
         given().contentType(ContentType.JSON)

@@ -173,7 +173,7 @@ public final class Platform {
         String text = given().get("/q/metrics").then().statusCode(200).extract().asString();
         for (String line : text.split("\n")) {
             if (line.startsWith(series + " ")) {
-                return Double.parseDouble(line.substring(series.length() + 1).trim());
+                return value(line.substring(series.length() + 1));
             }
         }
         if (series.contains("{")) {
@@ -192,6 +192,11 @@ public final class Platform {
             }
         }
         return 0;
+    }
+
+    /** The sample value, without an OpenMetrics exemplar ({@code 2.0 # {trace_id=…} 1.0 …}). */
+    private static double value(String rest) {
+        return Double.parseDouble(rest.trim().split(" ")[0]);
     }
 
     private static String random(String alphabet, int length) {

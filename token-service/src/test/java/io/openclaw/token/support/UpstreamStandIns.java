@@ -34,6 +34,7 @@ public class UpstreamStandIns implements QuarkusTestResourceLifecycleManager {
     private final Map<String, ObjectNode> keys = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> verifications = new ConcurrentHashMap<>();
     private final AtomicReference<String> lastAuthorization = new AtomicReference<>("");
+    private final AtomicReference<String> lastTraceparent = new AtomicReference<>("");
     private volatile boolean pairingDown;
     private volatile boolean keysDown;
 
@@ -69,6 +70,8 @@ public class UpstreamStandIns implements QuarkusTestResourceLifecycleManager {
             return false;
         }
         lastAuthorization.set(authorization.substring("Bearer ".length()));
+        String traceparent = exchange.getRequestHeaders().getFirst("traceparent");
+        lastTraceparent.set(traceparent == null ? "" : traceparent);
         return true;
     }
 
@@ -217,6 +220,11 @@ public class UpstreamStandIns implements QuarkusTestResourceLifecycleManager {
                 pairingDown = body.path("pairing_down").asBoolean(false);
                 keysDown = body.path("keys_down").asBoolean(false);
                 send(exchange, 204, null);
+            }
+            case "/test/last-traceparent" -> {
+                ObjectNode answer = JSON.createObjectNode();
+                answer.put("traceparent", lastTraceparent.get());
+                send(exchange, 200, answer);
             }
             case "/test/last-authorization" -> {
                 ObjectNode answer = JSON.createObjectNode();

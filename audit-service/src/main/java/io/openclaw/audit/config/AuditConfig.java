@@ -56,10 +56,10 @@ public interface AuditConfig {
 
         /**
          * Longest the broker holds a fetch waiting for {@link #fetchMinBytes()} ({@code fetch.max.wait.ms}): the
-         * extra delay before an event is stored under light load. Alerts do not wait for it (detection reads
-         * the topics on its own).
+         * extra delay before an event is stored under light load, and the pace of fetches while idle. Alerts do
+         * not wait for it (detection reads the topics on its own).
          */
-        @WithDefault("PT0.25S")
+        @WithDefault("PT0.5S")
         Duration fetchMaxWait();
 
         /** Pause before retrying a batch the database refused. */

@@ -34,7 +34,7 @@ class AuditFailClosedIT {
     public static class FailClosed implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("openclaw.audit.fail-closed", "true", "openclaw.audit.fail-closed-timeout", "1s");
+            return Map.of("openclaw.audit.fail-closed", "true", "openclaw.audit.fail-closed-timeout", "2s");
         }
     }
 

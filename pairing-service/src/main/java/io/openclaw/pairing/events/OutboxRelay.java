@@ -7,6 +7,7 @@ import io.openclaw.events.CloudEventJson;
 import io.openclaw.events.EventType;
 import io.openclaw.events.KafkaCloudEvents;
 import io.openclaw.events.MetricNames;
+import io.openclaw.events.Topics;
 import io.openclaw.events.delivery.DeliveryTracker;
 import io.openclaw.pairing.config.PairingConfig;
 import io.openclaw.pairing.store.PairingStore;
@@ -102,6 +103,7 @@ public class OutboxRelay {
 
     private void run() {
         long interval = Math.max(10, config.relayInterval().toMillis());
+        connect();
         while (running) {
             try {
                 if (!relayRound(interval)) {
@@ -114,6 +116,15 @@ public class OutboxRelay {
                 Log.warnf("outbox relay round failed: %s", e.toString());
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(interval));
             }
+        }
+    }
+
+    /** Connects the producer before the first event, so the first request does not wait for it. */
+    private void connect() {
+        try {
+            producer().partitionsFor(Topics.PAIRING_EVENTS);
+        } catch (RuntimeException e) {
+            Log.debugf("outbox relay: the broker is not reachable yet (%s)", e.toString());
         }
     }
 

@@ -51,7 +51,8 @@ class VerificationMetricsIT {
      * value is ignored); 0 when absent.
      */
     private static double sample(String exposition, String name, String label) {
-        Pattern line = Pattern.compile("^" + Pattern.quote(name) + "(\\{[^}]*\\})? ([0-9.eE+-]+)( #.*)?$", Pattern.MULTILINE);
+        Pattern line =
+                Pattern.compile("^" + Pattern.quote(name) + "(\\{[^}]*\\})? ([0-9.eE+-]+)( #.*)?$", Pattern.MULTILINE);
         Matcher matcher = line.matcher(exposition);
         while (matcher.find()) {
             String labels = matcher.group(1) == null ? "" : matcher.group(1);

@@ -111,6 +111,7 @@ class AuditLogIT {
         }
         given().auth()
                 .oauth2(TestJwt.token(account, "audit:read").sign())
+                .queryParam("type", EventType.KEY_REJECTED.type())
                 .when()
                 .get("/v1/audit/events")
                 .then()

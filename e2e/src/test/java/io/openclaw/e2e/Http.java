@@ -25,6 +25,7 @@ public final class Http {
     private final String baseUrl;
     private String bearer;
     private String clientIp;
+    private String traceparent;
 
     private Http(String baseUrl) {
         this.baseUrl = baseUrl;
@@ -39,6 +40,7 @@ public final class Http {
         Http copy = new Http(baseUrl);
         copy.bearer = token;
         copy.clientIp = clientIp;
+        copy.traceparent = traceparent;
         return copy;
     }
 
@@ -47,6 +49,16 @@ public final class Http {
         Http copy = new Http(baseUrl);
         copy.bearer = bearer;
         copy.clientIp = ip;
+        copy.traceparent = traceparent;
+        return copy;
+    }
+
+    /** Sends a W3C {@code traceparent}, as a traced caller does. */
+    public Http traced(String traceparent) {
+        Http copy = new Http(baseUrl);
+        copy.bearer = bearer;
+        copy.clientIp = clientIp;
+        copy.traceparent = traceparent;
         return copy;
     }
 
@@ -85,6 +97,9 @@ public final class Http {
         }
         if (clientIp != null) {
             builder.header("X-Forwarded-For", clientIp);
+        }
+        if (traceparent != null) {
+            builder.header("traceparent", traceparent);
         }
         return builder;
     }

@@ -12,8 +12,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.openclaw.e2e.Http;
 import io.openclaw.e2e.Http.Reply;
 import io.openclaw.e2e.journey.Journeys.Owner;
+import io.openclaw.events.CloudEvent;
+import io.openclaw.events.EventFields;
+import io.openclaw.events.EventType;
+import io.openclaw.events.Topics;
+import io.openclaw.testing.EventTap;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -72,6 +78,22 @@ class FaultsIT {
                     assertThat(subjects).as("issued codes in the audit log").containsAll(acknowledged);
                     assertThat(subjects).as("each recorded once").doesNotHaveDuplicates();
                 });
+        // the consumers are back too (a group rejoins after the broker restart): a block_ip command is applied
+        // and announced, as a brute-force response after the fault needs it
+        String blocked = "198.51.100.99";
+        try (EventTap tap = EventTap.open(Topics.PAIRING_EVENTS)) {
+            EventTap.publish(CloudEvent.builder(EventType.COMMAND_BLOCK_IP)
+                    .source("/audit-service")
+                    .actor("svc:audit-service")
+                    .subject(blocked)
+                    .reason("fault_recovery_check")
+                    .data(EventFields.IP, blocked)
+                    .data(EventFields.UNTIL, Instant.now().plus(Duration.ofMinutes(5)).toString())
+                    .build());
+            tap.await(
+                    e -> e.type().equals("io.openclaw.pairing.ip.blocked") && blocked.equals(e.subject()),
+                    Duration.ofSeconds(120));
+        }
         System.out.printf(
                 "[faults] broker SIGKILL: %d codes acknowledged, %d refused with 503, all audited once%n",
                 acknowledged.size(), refused.get());
@@ -262,29 +284,9 @@ class FaultsIT {
     void pairingServiceKilledWithSigkillDuringIssuanceRestartsAndEveryAcknowledgedCodeIsAudited() throws Exception {
         Owner owner = onboard("Pairing Kill Co");
         Http issuer = pairing().bearer(owner.accessToken());
-        Outcomes issuance = new Outcomes();
-        try (Load load = Load.start(2, worker -> {
-            Reply reply = issuer.postJson(
-                    "/v1/pairing-codes",
-                    Map.of("scopes", List.of("data:read"), "label", "kill-" + worker + "-" + System.nanoTime()));
-            issuance.record(reply, () -> reply.field("id"));
-        })) {
-            load.awaitCompleted(30);
-            Journeys.platform().pairing.kill();
-            Journeys.platform().pairing.start();
-            int resumedFrom = issuance.acknowledged.size();
-            await().atMost(Duration.ofSeconds(120)).until(() -> issuance.acknowledged.size() > resumedFrom + 10);
-        }
-        Http auditor = audit().bearer(owner.accessToken());
-        await().atMost(Duration.ofSeconds(120))
-                .pollInterval(Duration.ofSeconds(2))
-                .untilAsserted(() -> assertThat(subjects(auditor, "io.openclaw.pairing.code.issued"))
-                        .containsAll(issuance.acknowledged)
-                        .doesNotHaveDuplicates());
-        System.out.printf(
-                "[faults] pairing-service SIGKILL: %d codes acknowledged and audited once; restart took %d ms%n",
-                issuance.acknowledged.size(),
-                Journeys.platform().pairing.lastStartup().toMillis());
+        killDuringLoad(owner, Journeys.platform().pairing, "io.openclaw.pairing.code.issued", worker -> issuer.postJson(
+                "/v1/pairing-codes",
+                Map.of("scopes", List.of("data:read"), "label", "kill-" + worker + "-" + System.nanoTime())));
     }
 
     @Test
@@ -292,29 +294,41 @@ class FaultsIT {
             throws Exception {
         Owner owner = onboard("Keys Kill Co");
         Http keyAdmin = keys().bearer(owner.accessToken());
+        killDuringLoad(owner, Journeys.platform().keys, "io.openclaw.key.created", worker -> keyAdmin.postJson(
+                "/v1/keys",
+                Map.of("name", "kill-" + System.nanoTime(), "scopes", List.of("data:read"), "environment", "test")));
+    }
+
+    /**
+     * Runs creations against a service, kills it with SIGKILL, restarts it, and checks that every creation it
+     * acknowledged (by the created resource's id) is in the audit log exactly once.
+     */
+    private static void killDuringLoad(
+            Owner owner,
+            io.openclaw.testing.QuarkusAppProcess service,
+            String eventType,
+            java.util.function.IntFunction<Reply> create)
+            throws Exception {
         Outcomes creations = new Outcomes();
         try (Load load = Load.start(2, worker -> {
-            Reply reply = keyAdmin.postJson(
-                    "/v1/keys",
-                    Map.of("name", "kill-" + System.nanoTime(), "scopes", List.of("data:read"), "environment", "test"));
+            Reply reply = create.apply(worker);
             creations.record(reply, () -> reply.field("id"));
         })) {
             load.awaitCompleted(30);
-            Journeys.platform().keys.kill();
-            Journeys.platform().keys.start();
+            service.kill();
+            service.start();
             int resumedFrom = creations.acknowledged.size();
             await().atMost(Duration.ofSeconds(120)).until(() -> creations.acknowledged.size() > resumedFrom + 10);
         }
         Http auditor = audit().bearer(owner.accessToken());
         await().atMost(Duration.ofSeconds(120))
                 .pollInterval(Duration.ofSeconds(2))
-                .untilAsserted(() -> assertThat(subjects(auditor, "io.openclaw.key.created"))
+                .untilAsserted(() -> assertThat(subjects(auditor, eventType))
                         .containsAll(creations.acknowledged)
                         .doesNotHaveDuplicates());
         System.out.printf(
-                "[faults] key-rotation-service SIGKILL: %d keys acknowledged and audited once; restart took %d ms%n",
-                creations.acknowledged.size(),
-                Journeys.platform().keys.lastStartup().toMillis());
+                "[faults] %s SIGKILL: %d acknowledged creations audited once; restart took %d ms%n",
+                service, creations.acknowledged.size(), service.lastStartup().toMillis());
     }
 
     @Test

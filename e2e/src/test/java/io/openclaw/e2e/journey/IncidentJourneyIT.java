@@ -54,9 +54,13 @@ class IncidentJourneyIT {
             assertThat(block.subject()).contains("203.0.113");
             tap.await(e -> e.type().equals("io.openclaw.pairing.ip.blocked"), Duration.ofSeconds(30));
 
-            Reply alerts = audit().bearer(Journeys.adminToken()).get("/v1/alerts?severity=high");
-            assertThat(alerts.status()).isEqualTo(200);
-            assertThat(alerts.text()).contains(alert.string("alert_id"));
+            // the alert is stored by the audit log's consumer of the alerts topic, a moment after it is published
+            Http alerts = audit().bearer(Journeys.adminToken());
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                Reply listed = alerts.get("/v1/alerts?severity=high");
+                assertThat(listed.status()).isEqualTo(200);
+                assertThat(listed.text()).contains(alert.string("alert_id"));
+            });
         }
     }
 

@@ -223,7 +223,20 @@ public class OutboxRelay {
             store.command("XDEL", delete.toArray(String[]::new));
         }
         oldestPendingMillis = firstPending;
+        if (refused) {
+            // sends that timed out may still sit in the producer behind a broken connection or an expired
+            // idempotence sequence: the next round starts with a fresh producer (entries are sent again;
+            // consumers are idempotent on the event id)
+            discardProducer();
+        }
         return refused ? -1 : delete.size() - 1;
+    }
+
+    private synchronized void discardProducer() {
+        if (producer != null) {
+            producer.close(Duration.ZERO);
+            producer = null;
+        }
     }
 
     private boolean awaitAck(Future<?> send, String entryId, long deadline) {

@@ -37,32 +37,15 @@ public record AuditRecord(
 
     /** This record with its link in the chain set and its hash computed. */
     public AuditRecord link(long chainSeq, String prevHash) {
-        AuditRecord linked = new AuditRecord(
-                seq,
-                eventId,
-                type,
-                source,
-                time,
-                accountId,
-                actor,
-                subject,
-                outcome,
-                reason,
-                sourceIp,
-                userAgent,
-                data,
-                topic,
-                partition,
-                offset,
-                chain,
-                chainSeq,
-                prevHash,
-                null,
-                traceparent);
+        AuditRecord linked = chained(chainSeq, prevHash, null);
         return linked.withHash(ChainHash.hash(linked));
     }
 
     AuditRecord withHash(String hash) {
+        return chained(chainSeq, prevHash, hash);
+    }
+
+    private AuditRecord chained(long chainSeq, String prevHash, String hash) {
         return new AuditRecord(
                 seq,
                 eventId,

@@ -88,7 +88,9 @@ class FaultsIT {
                     .subject(blocked)
                     .reason("fault_recovery_check")
                     .data(EventFields.IP, blocked)
-                    .data(EventFields.UNTIL, Instant.now().plus(Duration.ofMinutes(5)).toString())
+                    .data(
+                            EventFields.UNTIL,
+                            Instant.now().plus(Duration.ofMinutes(5)).toString())
                     .build());
             tap.await(
                     e -> e.type().equals("io.openclaw.pairing.ip.blocked") && blocked.equals(e.subject()),
@@ -284,9 +286,13 @@ class FaultsIT {
     void pairingServiceKilledWithSigkillDuringIssuanceRestartsAndEveryAcknowledgedCodeIsAudited() throws Exception {
         Owner owner = onboard("Pairing Kill Co");
         Http issuer = pairing().bearer(owner.accessToken());
-        killDuringLoad(owner, Journeys.platform().pairing, "io.openclaw.pairing.code.issued", worker -> issuer.postJson(
-                "/v1/pairing-codes",
-                Map.of("scopes", List.of("data:read"), "label", "kill-" + worker + "-" + System.nanoTime())));
+        killDuringLoad(
+                owner,
+                Journeys.platform().pairing,
+                "io.openclaw.pairing.code.issued",
+                worker -> issuer.postJson(
+                        "/v1/pairing-codes",
+                        Map.of("scopes", List.of("data:read"), "label", "kill-" + worker + "-" + System.nanoTime())));
     }
 
     @Test
@@ -294,9 +300,19 @@ class FaultsIT {
             throws Exception {
         Owner owner = onboard("Keys Kill Co");
         Http keyAdmin = keys().bearer(owner.accessToken());
-        killDuringLoad(owner, Journeys.platform().keys, "io.openclaw.key.created", worker -> keyAdmin.postJson(
-                "/v1/keys",
-                Map.of("name", "kill-" + System.nanoTime(), "scopes", List.of("data:read"), "environment", "test")));
+        killDuringLoad(
+                owner,
+                Journeys.platform().keys,
+                "io.openclaw.key.created",
+                worker -> keyAdmin.postJson(
+                        "/v1/keys",
+                        Map.of(
+                                "name",
+                                "kill-" + System.nanoTime(),
+                                "scopes",
+                                List.of("data:read"),
+                                "environment",
+                                "test")));
     }
 
     /**

@@ -160,10 +160,13 @@ class PlatformBench {
             pairing.start();
             LoadResult noop = get("pairing no-op (/q/health/live)", pairing.baseUrl() + "/q/health/live", 32);
             report.add(noop);
-            String owner = TestJwt.token("acc_bench_pairing", "pairing:issue").sign();
+            String owner = TestJwt.token("acc_bench_pairing", "pairing:issue", "data:read")
+                    .sign();
             String service = TestJwt.token(null, "pairing:redeem").sign();
             java.util.concurrent.ConcurrentLinkedQueue<String> codes =
                     new java.util.concurrent.ConcurrentLinkedQueue<>();
+            java.util.concurrent.atomic.AtomicReference<String> firstFailure =
+                    new java.util.concurrent.atomic.AtomicReference<>();
             String body = Http.JSON.writeValueAsString(
                     Map.of("scopes", List.of("data:read"), "ttl_seconds", 600, "label", "bench"));
             report.add(
@@ -177,6 +180,9 @@ class PlatformBench {
                                         .build(),
                                 HttpResponse.BodyHandlers.ofString());
                         if (r.statusCode() != 201) {
+                            if (firstFailure.compareAndSet(null, r.statusCode() + " " + r.body())) {
+                                System.out.println("[bench] code issuance failed: " + firstFailure.get());
+                            }
                             return false;
                         }
                         codes.add(Http.JSON.readTree(r.body()).get("code").asText());
@@ -184,21 +190,36 @@ class PlatformBench {
                     }),
                     noop);
             report.add(
-                    LoadGenerator.closedLoop("code redemption at the service", 32, WARM_UP, MEASURE, worker -> () -> {
-                        String code = codes.poll();
-                        if (code == null) {
-                            return false;
-                        }
-                        HttpResponse<String> r = CLIENT.send(
-                                HttpRequest.newBuilder(URI.create(pairing.baseUrl() + "/internal/v1/redemptions"))
-                                        .header("Authorization", "Bearer " + service)
-                                        .header("Content-Type", "application/json")
-                                        .POST(HttpRequest.BodyPublishers.ofString(Http.JSON.writeValueAsString(Map.of(
-                                                "code", code, "source_ip", "198.51.100.30", "user_agent", "bench"))))
-                                        .build(),
-                                HttpResponse.BodyHandlers.ofString());
-                        return r.statusCode() == 200;
-                    }),
+                    // each redemption spends a code issued above: a shorter window, so the codes last
+                    LoadGenerator.closedLoop(
+                            "code redemption at the service",
+                            32,
+                            Duration.ofSeconds(1),
+                            Duration.ofSeconds(Math.min(MEASURE.toSeconds(), 6)),
+                            worker -> () -> {
+                                String code = codes.poll();
+                                if (code == null) {
+                                    // out of codes: counted as an error, without spinning
+                                    java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+                                    return false;
+                                }
+                                HttpResponse<String> r = CLIENT.send(
+                                        HttpRequest.newBuilder(
+                                                        URI.create(pairing.baseUrl() + "/internal/v1/redemptions"))
+                                                .header("Authorization", "Bearer " + service)
+                                                .header("Content-Type", "application/json")
+                                                .POST(HttpRequest.BodyPublishers.ofString(Http.JSON.writeValueAsString(
+                                                        Map.of(
+                                                                "code",
+                                                                code,
+                                                                "source_ip",
+                                                                "198.51.100.30",
+                                                                "user_agent",
+                                                                "bench"))))
+                                                .build(),
+                                        HttpResponse.BodyHandlers.ofString());
+                                return r.statusCode() == 200;
+                            }),
                     noop);
             Setup setup = Setup.create(platform);
             report.add(

@@ -23,43 +23,34 @@ public final class Http {
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final String baseUrl;
-    private String bearer;
-    private String clientIp;
-    private String traceparent;
+    private final String bearer;
+    private final String clientIp;
+    private final String traceparent;
 
-    private Http(String baseUrl) {
+    private Http(String baseUrl, String bearer, String clientIp, String traceparent) {
         this.baseUrl = baseUrl;
+        this.bearer = bearer;
+        this.clientIp = clientIp;
+        this.traceparent = traceparent;
     }
 
     public static Http to(String baseUrl) {
-        return new Http(baseUrl);
+        return new Http(baseUrl, null, null, null);
     }
 
     /** Sends {@code Authorization: Bearer …} on every request of this client. */
     public Http bearer(String token) {
-        Http copy = new Http(baseUrl);
-        copy.bearer = token;
-        copy.clientIp = clientIp;
-        copy.traceparent = traceparent;
-        return copy;
+        return new Http(baseUrl, token, clientIp, traceparent);
     }
 
     /** Sends {@code X-Forwarded-For} so the service sees this client address (the front door does the same). */
     public Http from(String ip) {
-        Http copy = new Http(baseUrl);
-        copy.bearer = bearer;
-        copy.clientIp = ip;
-        copy.traceparent = traceparent;
-        return copy;
+        return new Http(baseUrl, bearer, ip, traceparent);
     }
 
     /** Sends a W3C {@code traceparent}, as a traced caller does. */
     public Http traced(String traceparent) {
-        Http copy = new Http(baseUrl);
-        copy.bearer = bearer;
-        copy.clientIp = clientIp;
-        copy.traceparent = traceparent;
-        return copy;
+        return new Http(baseUrl, bearer, clientIp, traceparent);
     }
 
     public Reply get(String path) {

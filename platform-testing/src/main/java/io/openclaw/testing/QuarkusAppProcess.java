@@ -107,6 +107,13 @@ public final class QuarkusAppProcess implements AutoCloseable {
         command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx384m");
         command.add("-XX:+UseSerialGC");
+        // e.g. a flight recording while a benchmark runs:
+        // -Dopenclaw.test.service.jvm-options="-XX:StartFlightRecording..."
+        String extra =
+                System.getProperty("openclaw.test.service.jvm-options", "").strip();
+        if (!extra.isEmpty()) {
+            command.addAll(List.of(extra.split("\\s+")));
+        }
         command.add("-Dquarkus.http.port=" + port);
         properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.add("-jar");

@@ -16,16 +16,28 @@ public final class RedisServer implements AutoCloseable {
 
     private final Path dir;
     private final int port;
+    private final String appendfsync;
     private Process process;
 
-    private RedisServer(Path dir, int port) {
+    private RedisServer(Path dir, int port, String appendfsync) {
         this.dir = dir;
         this.port = port;
+        this.appendfsync = appendfsync;
     }
 
+    /** A started server that fsyncs its append-only file on every write: nothing acknowledged is lost. */
     public static RedisServer create() {
+        return create("always");
+    }
+
+    /**
+     * A started server with the given {@code appendfsync} policy: {@code always} for fault tests, {@code everysec}
+     * (Redis' default, what the deployment uses) for benchmarks.
+     */
+    public static RedisServer create(String appendfsync) {
         try {
-            RedisServer server = new RedisServer(Files.createTempDirectory("openclaw-redis-"), KafkaBroker.freePort());
+            RedisServer server =
+                    new RedisServer(Files.createTempDirectory("openclaw-redis-"), KafkaBroker.freePort(), appendfsync);
             server.start();
             return server;
         } catch (IOException e) {
@@ -55,7 +67,7 @@ public final class RedisServer implements AutoCloseable {
                             "--appendonly",
                             "yes",
                             "--appendfsync",
-                            "always",
+                            appendfsync,
                             "--save",
                             "",
                             "--logfile",

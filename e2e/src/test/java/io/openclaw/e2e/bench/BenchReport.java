@@ -94,10 +94,11 @@ public final class BenchReport {
             LoadResult r = row.result();
             md.append(String.format(
                     Locale.ROOT,
-                    "| %s | %s, %d workers | %.0f | %d | %.2f | %.2f | %s |\n",
+                    "| %s | %s, %d %s | %.0f | %d | %.2f | %.2f | %s |\n",
                     r.scenario(),
                     r.mode(),
                     r.workers(),
+                    r.unit(),
                     r.throughput(),
                     r.errors(),
                     r.p50Micros() / 1000.0,

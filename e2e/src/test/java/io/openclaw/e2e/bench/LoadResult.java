@@ -35,13 +35,19 @@ public record LoadResult(
                 histogram.getMaxValue());
     }
 
+    /** What the concurrency counts: connections for the HTTP loop, threads otherwise. */
+    public String unit() {
+        return mode.contains("HTTP") ? "connections" : "workers";
+    }
+
     public String summary() {
         return String.format(
                 Locale.ROOT,
-                "%s [%s, %d workers]: %.0f ok/s, %d errors, p50 %.2f ms, p99 %.2f ms",
+                "%s [%s, %d %s]: %.0f ok/s, %d errors, p50 %.2f ms, p99 %.2f ms",
                 scenario,
                 mode,
                 workers,
+                unit(),
                 throughput,
                 errors,
                 p50Micros / 1000.0,

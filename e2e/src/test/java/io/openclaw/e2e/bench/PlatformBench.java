@@ -5,20 +5,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.openclaw.e2e.Http;
 import io.openclaw.e2e.Http.Reply;
 import io.openclaw.e2e.PlatformUnderTest;
+import io.openclaw.e2e.bench.HttpLoad.Request;
+import io.openclaw.events.Topics;
+import io.openclaw.testing.KafkaBroker;
+import io.openclaw.testing.PostgresServer;
 import io.openclaw.testing.QuarkusAppProcess;
+import io.openclaw.testing.RedisServer;
 import io.openclaw.testing.TestJwt;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import io.vertx.core.buffer.Buffer;
 import java.nio.file.Path;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
+import java.security.SecureRandom;
 import java.security.Signature;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,10 +34,10 @@ import org.junit.jupiter.api.Test;
  */
 class PlatformBench {
 
-    private static final Duration WARM_UP = Duration.ofSeconds(Long.getLong("bench.warmup", 5));
+    // the services' JIT compilers share the two cores with the load: a short warm-up measures the compiler
+    private static final Duration WARM_UP = Duration.ofSeconds(Long.getLong("bench.warmup", 20));
     private static final Duration MEASURE = Duration.ofSeconds(Long.getLong("bench.seconds", 15));
     private static final Path OUT = QuarkusAppProcess.moduleDir("docs").resolve("benchmarks");
-    private static final HttpClient CLIENT = HttpClient.newBuilder().build();
     private static final Set<String> SELECTED =
             Set.of(System.getProperty("bench", "all").split(","));
 
@@ -43,54 +50,62 @@ class PlatformBench {
         BenchReport report = new BenchReport("tokens");
         LoadResult ceiling = signingCeiling();
         report.add(ceiling);
-        LoadResult noop = get("token no-op (/q/health/live)", platform.token.baseUrl() + "/q/health/live", 32);
+        LoadResult noop = noop("token no-op (/q/health/live)", platform.token.baseUrl());
         report.add(noop);
 
         Setup setup = Setup.create(platform);
+        String tokenUrl = platform.token.baseUrl();
+        Request grant = Request.post(
+                "/v1/oauth/token",
+                FORM,
+                formBody(Map.of(
+                        "grant_type", "client_credentials", "client_id", setup.keyId, "client_secret", setup.key)));
         report.add(
-                LoadGenerator.closedLoop(
-                        "client_credentials",
-                        8,
-                        WARM_UP,
-                        MEASURE,
-                        worker -> () -> form(
-                                        platform.token.baseUrl() + "/v1/oauth/token",
-                                        Http.form(
-                                                "grant_type", "client_credentials",
-                                                "client_id", setup.keyId,
-                                                "client_secret", setup.key))
-                                == 200),
+                HttpLoad.closedLoop(
+                        "client_credentials", tokenUrl, 8, WARM_UP, MEASURE, i -> fixed(grant, 200, "access_token")),
                 ceiling);
         report.add(
-                LoadGenerator.closedLoop("refresh_token with rotation", 8, WARM_UP, MEASURE, worker -> {
-                    String[] refresh = {setup.pairDevice()};
-                    return () -> {
-                        HttpResponse<String> r = formResponse(
-                                platform.token.baseUrl() + "/v1/oauth/token",
-                                Http.form("grant_type", "refresh_token", "refresh_token", refresh[0]));
-                        if (r.statusCode() != 200) {
-                            return false;
+                HttpLoad.closedLoop("refresh_token with rotation", tokenUrl, 8, WARM_UP, MEASURE, i -> {
+                    String first = setup.pairDevice();
+                    return new HttpLoad.Connection() {
+                        private String refresh = first;
+
+                        @Override
+                        public Request next() {
+                            return Request.post(
+                                    "/v1/oauth/token",
+                                    FORM,
+                                    formBody(Map.of("grant_type", "refresh_token", "refresh_token", refresh)));
                         }
-                        refresh[0] = Http.JSON
-                                .readTree(r.body())
-                                .get("refresh_token")
-                                .asText();
-                        return true;
+
+                        @Override
+                        public boolean succeeded(int status, Buffer body) {
+                            if (status != 200) {
+                                return false;
+                            }
+                            refresh = body.toJsonObject().getString("refresh_token");
+                            return refresh != null;
+                        }
                     };
                 }),
                 ceiling);
         String access = setup.deviceAccessToken();
+        Request introspect = Request.post(
+                "/v1/oauth/introspect",
+                Map.of(
+                        "Authorization",
+                        "Bearer " + setup.ownerToken,
+                        "Content-Type",
+                        "application/x-www-form-urlencoded"),
+                "token=" + access);
         report.add(
-                LoadGenerator.closedLoop("introspection", 16, WARM_UP, MEASURE, worker -> () -> {
-                    HttpResponse<String> r = CLIENT.send(
-                            HttpRequest.newBuilder(URI.create(platform.token.baseUrl() + "/v1/oauth/introspect"))
-                                    .header("Authorization", "Bearer " + setup.ownerToken)
-                                    .header("Content-Type", "application/x-www-form-urlencoded")
-                                    .POST(HttpRequest.BodyPublishers.ofString("token=" + access))
-                                    .build(),
-                            HttpResponse.BodyHandlers.ofString());
-                    return r.statusCode() == 200 && r.body().contains("\"active\":true");
-                }),
+                HttpLoad.closedLoop(
+                        "introspection",
+                        tokenUrl,
+                        16,
+                        WARM_UP,
+                        MEASURE,
+                        i -> fixed(introspect, 200, "\"active\":true")),
                 ceiling);
         report.add(
                 LoadGenerator.closedLoop(
@@ -104,152 +119,210 @@ class PlatformBench {
         report.write(OUT);
     }
 
+    /**
+     * Verification at key-rotation-service itself: a dedicated instance with its own broker, PostgreSQL and
+     * Redis (nothing else on the machine consuming its usage events), trusting the benchmark's test signing
+     * key; the key is created through the service's API as an operator would.
+     */
     @Test
     void keys() throws Exception {
         if (!selected("keys")) {
             return;
         }
-        PlatformUnderTest platform = PlatformUnderTest.shared();
         BenchReport report = new BenchReport("keys");
-        LoadResult noop = get("key-rotation no-op (/q/health/live)", platform.keys.baseUrl() + "/q/health/live", 32);
-        report.add(noop);
-        Setup setup = Setup.create(platform);
-        String verifier = Http.to(platform.token.baseUrl())
-                .postForm(
-                        "/v1/oauth/token",
-                        Http.form(
-                                "grant_type",
-                                "client_credentials",
-                                "client_id",
-                                setup.keyId,
-                                "client_secret",
-                                setup.key))
-                .field("access_token");
-        String body = Http.JSON.writeValueAsString(
-                Map.of("key", setup.key, "required_scopes", List.of(), "client_ip", "198.51.100.7"));
-        report.add(
-                LoadGenerator.closedLoop("key verification", 32, WARM_UP, MEASURE, worker -> () -> {
-                    HttpResponse<String> r = CLIENT.send(
-                            HttpRequest.newBuilder(URI.create(platform.keys.baseUrl() + "/v1/keys/verify"))
-                                    .header("Authorization", "Bearer " + verifier)
-                                    .header("Content-Type", "application/json")
-                                    .POST(HttpRequest.BodyPublishers.ofString(body))
-                                    .build(),
-                            HttpResponse.BodyHandlers.ofString());
-                    return r.statusCode() == 200 && r.body().contains("\"valid\":true");
-                }),
-                noop);
-        resources(report, platform);
+        try (KafkaBroker broker = KafkaBroker.create();
+                PostgresServer postgres = PostgresServer.create();
+                RedisServer redis = RedisServer.create("everysec")) {
+            broker.start();
+            broker.createTopics(Topics.ALL);
+            try (QuarkusAppProcess keys = dedicatedKeysService(broker, postgres, redis)) {
+                keys.start();
+                LoadResult noop = noop("key-rotation no-op (/q/health/live)", keys.baseUrl());
+                report.add(noop);
+                Http admin =
+                        Http.to(keys.baseUrl()).bearer(TestJwt.platformAdmin().sign());
+                String account = admin.postJson("/v1/accounts", Map.of("name", "bench keys"))
+                        .field("id");
+                Reply key = admin.postJson(
+                        "/v1/keys",
+                        Map.of(
+                                "name",
+                                "bench backend",
+                                "scopes",
+                                List.of("data:read"),
+                                "environment",
+                                "test",
+                                "account_id",
+                                account));
+                assertThat(key.status()).as("backend key: %s", key).isEqualTo(201);
+                Request verify = Request.post(
+                        "/v1/keys/verify",
+                        Map.of(
+                                "Authorization",
+                                "Bearer "
+                                        + TestJwt.token(account, "keys:verify").sign(),
+                                "Content-Type",
+                                "application/json"),
+                        Http.JSON.writeValueAsString(Map.of(
+                                "key", key.field("key"), "required_scopes", List.of(), "client_ip", "198.51.100.7")));
+                report.add(
+                        HttpLoad.closedLoop(
+                                "key verification",
+                                keys.baseUrl(),
+                                32,
+                                WARM_UP,
+                                MEASURE,
+                                i -> fixed(verify, 200, "\"valid\":true")),
+                        noop);
+                report.fact("dedicated key-rotation-service RSS MiB", keys.rssKiB() / 1024);
+            }
+        }
         report.write(OUT);
     }
 
+    private static QuarkusAppProcess dedicatedKeysService(
+            KafkaBroker broker, PostgresServer postgres, RedisServer redis) {
+        String database = postgres.createDatabase("openclaw_keys_bench");
+        return QuarkusAppProcess.builder(
+                        "key-rotation-service-bench", QuarkusAppProcess.moduleDir("key-rotation-service"))
+                .property("kafka.bootstrap.servers", broker.bootstrapServers())
+                .property("quarkus.redis.hosts", redis.url(0))
+                .property("quarkus.datasource.reactive.url", postgres.reactiveUrl(database))
+                .property("quarkus.datasource.jdbc.url", postgres.jdbcUrl(database))
+                .property("quarkus.datasource.username", "postgres")
+                .property("quarkus.datasource.password", "")
+                .property("mp.jwt.verify.publickey.location", TestJwt.jwksLocation())
+                .property("mp.jwt.verify.issuer", TestJwt.ISSUER)
+                .property("mp.jwt.verify.audiences", TestJwt.AUDIENCE)
+                .property("openclaw.issuer", TestJwt.ISSUER)
+                .property("openclaw.jwks-url", TestJwt.jwksLocation())
+                .env("OPENCLAW_KEYS_SEALING_KEY", randomBase64())
+                .build();
+    }
+
     /**
-     * Issuance and redemption at pairing-service itself: a dedicated instance of the packaged service (its
-     * own Redis database, the shared broker) that trusts the benchmark's test signing key, so redemption is
-     * called with a service token as token-service calls it, without token minting. Then the full exchange
-     * through token-service on the platform.
+     * Issuance and redemption at pairing-service itself: a dedicated instance of the packaged service with its
+     * own broker and Redis (nothing else on the machine consuming its events, as the service would be measured
+     * on its own node), trusting the benchmark's test signing key, so redemption is called with a service token
+     * as token-service calls it, without token minting. Then the full exchange through token-service on the
+     * whole platform, where every event is also relayed, audited and run through detection on the same cores.
      */
     @Test
     void pairing() throws Exception {
         if (!selected("pairing")) {
             return;
         }
-        PlatformUnderTest platform = PlatformUnderTest.shared();
         BenchReport report = new BenchReport("pairing");
-        try (QuarkusAppProcess pairing = dedicatedPairingService(platform)) {
-            pairing.start();
-            LoadResult noop = get("pairing no-op (/q/health/live)", pairing.baseUrl() + "/q/health/live", 32);
-            report.add(noop);
-            String owner = TestJwt.token("acc_bench_pairing", "pairing:issue", "data:read")
-                    .sign();
-            String service = TestJwt.token(null, "pairing:redeem").sign();
-            java.util.concurrent.ConcurrentLinkedQueue<String> codes =
-                    new java.util.concurrent.ConcurrentLinkedQueue<>();
-            java.util.concurrent.atomic.AtomicReference<String> firstFailure =
-                    new java.util.concurrent.atomic.AtomicReference<>();
-            String body = Http.JSON.writeValueAsString(
-                    Map.of("scopes", List.of("data:read"), "ttl_seconds", 600, "label", "bench"));
-            report.add(
-                    LoadGenerator.closedLoop("code issuance at the service", 32, WARM_UP, MEASURE, worker -> () -> {
-                        HttpResponse<String> r = CLIENT.send(
-                                HttpRequest.newBuilder(URI.create(pairing.baseUrl() + "/v1/pairing-codes"))
-                                        .header("Authorization", "Bearer " + owner)
-                                        .header("Content-Type", "application/json")
-                                        .POST(HttpRequest.BodyPublishers.ofString(
-                                                body.replace("bench", "bench-" + System.nanoTime())))
-                                        .build(),
-                                HttpResponse.BodyHandlers.ofString());
-                        if (r.statusCode() != 201) {
-                            if (firstFailure.compareAndSet(null, r.statusCode() + " " + r.body())) {
-                                System.out.println("[bench] code issuance failed: " + firstFailure.get());
-                            }
-                            return false;
-                        }
-                        codes.add(Http.JSON.readTree(r.body()).get("code").asText());
-                        return true;
-                    }),
-                    noop);
-            report.add(
-                    // each redemption spends a code issued above: a shorter window, so the codes last
-                    LoadGenerator.closedLoop(
-                            "code redemption at the service",
-                            32,
-                            Duration.ofSeconds(1),
-                            Duration.ofSeconds(Math.min(MEASURE.toSeconds(), 6)),
-                            worker -> () -> {
-                                String code = codes.poll();
-                                if (code == null) {
-                                    // out of codes: counted as an error, without spinning
-                                    java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
-                                    return false;
-                                }
-                                HttpResponse<String> r = CLIENT.send(
-                                        HttpRequest.newBuilder(
-                                                        URI.create(pairing.baseUrl() + "/internal/v1/redemptions"))
-                                                .header("Authorization", "Bearer " + service)
-                                                .header("Content-Type", "application/json")
-                                                .POST(HttpRequest.BodyPublishers.ofString(Http.JSON.writeValueAsString(
-                                                        Map.of(
-                                                                "code",
-                                                                code,
-                                                                "source_ip",
-                                                                "198.51.100.30",
-                                                                "user_agent",
-                                                                "bench"))))
-                                                .build(),
-                                        HttpResponse.BodyHandlers.ofString());
-                                return r.statusCode() == 200;
-                            }),
-                    noop);
-            Setup setup = Setup.create(platform);
-            report.add(
-                    LoadGenerator.closedLoop(
-                            "full pairing exchange via token-service (platform)",
-                            4,
-                            WARM_UP,
-                            MEASURE,
-                            worker -> () -> setup.pairDevice() != null),
-                    noop);
-            report.fact("dedicated pairing-service RSS MiB", pairing.rssKiB() / 1024);
+        LoadResult noop;
+        try (KafkaBroker broker = KafkaBroker.create();
+                RedisServer redis = RedisServer.create("everysec")) {
+            broker.start();
+            broker.createTopics(Topics.ALL);
+            try (QuarkusAppProcess pairing = dedicatedPairingService(broker, redis)) {
+                pairing.start();
+                noop = noop("pairing no-op (/q/health/live)", pairing.baseUrl());
+                report.add(noop);
+                pairingAtTheService(report, pairing, noop);
+                report.fact("dedicated pairing-service RSS MiB", pairing.rssKiB() / 1024);
+            }
         }
+        PlatformUnderTest platform = PlatformUnderTest.shared();
+        Setup setup = Setup.create(platform);
+        report.add(
+                LoadGenerator.closedLoop(
+                        "full pairing exchange via token-service (platform)",
+                        4,
+                        WARM_UP,
+                        MEASURE,
+                        worker -> () -> setup.pairDevice() != null),
+                noop);
         resources(report, platform);
         report.write(OUT);
     }
 
-    private static QuarkusAppProcess dedicatedPairingService(PlatformUnderTest platform) {
-        byte[] hmac = new byte[32];
-        new java.security.SecureRandom().nextBytes(hmac);
+    private static void pairingAtTheService(BenchReport report, QuarkusAppProcess pairing, LoadResult noop)
+            throws Exception {
+        Map<String, String> owner = Map.of(
+                "Authorization",
+                "Bearer "
+                        + TestJwt.token("acc_bench_pairing", "pairing:issue", "data:read")
+                                .sign(),
+                "Content-Type",
+                "application/json");
+        Map<String, String> service = Map.of(
+                "Authorization",
+                "Bearer " + TestJwt.token(null, "pairing:redeem").sign(),
+                "Content-Type",
+                "application/json");
+        Queue<String> codes = new ConcurrentLinkedQueue<>();
+        AtomicLong labels = new AtomicLong();
+        report.add(
+                HttpLoad.closedLoop(
+                        "code issuance at the service",
+                        pairing.baseUrl(),
+                        32,
+                        WARM_UP,
+                        MEASURE,
+                        i -> new HttpLoad.Connection() {
+                            @Override
+                            public Request next() {
+                                // a label of its own per code, so no code supersedes another
+                                return Request.post(
+                                        "/v1/pairing-codes",
+                                        owner,
+                                        "{\"scopes\":[\"data:read\"],\"ttl_seconds\":600,\"label\":\"bench-"
+                                                + labels.incrementAndGet() + "\"}");
+                            }
+
+                            @Override
+                            public boolean succeeded(int status, Buffer body) {
+                                if (status != 201) {
+                                    return false;
+                                }
+                                codes.add(body.toJsonObject().getString("code"));
+                                return true;
+                            }
+                        }),
+                noop);
+        report.add(
+                // each redemption spends a code issued above: the window is as long as the codes last
+                HttpLoad.closedLoop(
+                        "code redemption at the service",
+                        pairing.baseUrl(),
+                        32,
+                        Duration.ofSeconds(1),
+                        Duration.ofSeconds(Math.min(MEASURE.toSeconds(), 6)),
+                        i -> new HttpLoad.Connection() {
+                            @Override
+                            public Request next() {
+                                String code = codes.poll();
+                                return code == null
+                                        ? null
+                                        : Request.post(
+                                                "/internal/v1/redemptions",
+                                                service,
+                                                "{\"code\":\"" + code
+                                                        + "\",\"source_ip\":\"198.51.100.30\",\"user_agent\":\"bench\"}");
+                            }
+
+                            @Override
+                            public boolean succeeded(int status, Buffer body) {
+                                return status == 200;
+                            }
+                        }),
+                noop);
+    }
+
+    private static QuarkusAppProcess dedicatedPairingService(KafkaBroker broker, RedisServer redis) {
         return QuarkusAppProcess.builder("pairing-service-bench", QuarkusAppProcess.moduleDir("pairing-service"))
-                .property("kafka.bootstrap.servers", platform.broker.bootstrapServers())
-                .property("quarkus.redis.hosts", platform.redis.url(4))
+                .property("kafka.bootstrap.servers", broker.bootstrapServers())
+                .property("quarkus.redis.hosts", redis.url(0))
                 .property("mp.jwt.verify.publickey.location", TestJwt.jwksLocation())
                 .property("mp.jwt.verify.issuer", TestJwt.ISSUER)
                 .property("mp.jwt.verify.audiences", TestJwt.AUDIENCE)
                 .property("openclaw.issuer", TestJwt.ISSUER)
                 .property("openclaw.jwks-url", TestJwt.jwksLocation())
-                .env(
-                        "OPENCLAW_PAIRING_CODE_HMAC_KEY",
-                        java.util.Base64.getEncoder().encodeToString(hmac))
+                .env("OPENCLAW_PAIRING_CODE_HMAC_KEY", randomBase64())
                 .build();
     }
 
@@ -340,34 +413,42 @@ class PlatformBench {
                 });
     }
 
-    private static LoadResult get(String name, String url, int workers) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).GET().build();
-        return LoadGenerator.closedLoop(
-                name,
-                workers,
-                WARM_UP,
-                MEASURE,
-                worker -> () -> CLIENT.send(request, HttpResponse.BodyHandlers.discarding())
-                                .statusCode()
-                        == 200);
+    private static final Map<String, String> FORM = Map.of("Content-Type", "application/x-www-form-urlencoded");
+
+    /** The service's liveness endpoint at 32 connections: the limit its other figures are compared with. */
+    private static LoadResult noop(String name, String baseUrl) throws Exception {
+        Request live = Request.get("/q/health/live", Map.of());
+        return HttpLoad.closedLoop(name, baseUrl, 32, WARM_UP, MEASURE, i -> fixed(live, 200, "UP"));
     }
 
-    private static int form(String url, Map<String, String> form) throws Exception {
-        return formResponse(url, form).statusCode();
+    /** A connection that sends the same request again and again. */
+    private static HttpLoad.Connection fixed(Request request, int status, String expected) {
+        return new HttpLoad.Connection() {
+            @Override
+            public Request next() {
+                return request;
+            }
+
+            @Override
+            public boolean succeeded(int answered, Buffer body) {
+                return answered == status && body.toString().contains(expected);
+            }
+        };
     }
 
-    private static HttpResponse<String> formResponse(String url, Map<String, String> form) throws Exception {
+    private static String formBody(Map<String, String> form) {
         StringBuilder body = new StringBuilder();
         form.forEach((k, v) -> body.append(body.isEmpty() ? "" : "&")
                 .append(k)
                 .append('=')
                 .append(java.net.URLEncoder.encode(v, java.nio.charset.StandardCharsets.UTF_8)));
-        return CLIENT.send(
-                HttpRequest.newBuilder(URI.create(url))
-                        .header("Content-Type", "application/x-www-form-urlencoded")
-                        .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+        return body.toString();
+    }
+
+    private static String randomBase64() {
+        byte[] random = new byte[32];
+        new SecureRandom().nextBytes(random);
+        return Base64.getEncoder().encodeToString(random);
     }
 
     /** An account, an owner key with its token, and a backend key for client_credentials. */

@@ -1,0 +1,166 @@
+package io.openclaw.e2e.bench;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.RequestOptions;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.HdrHistogram.Recorder;
+
+/**
+ * A closed loop over N HTTP/1.1 keep-alive connections, each with exactly one request in flight: what "N
+ * concurrent connections" means. The client is non-blocking on a single event-loop thread, so that on a
+ * two-core machine the load generator takes as little as possible of the CPU the service under test needs
+ * (a thread-per-request client costs more per request than the no-op endpoint it measures).
+ */
+public final class HttpLoad {
+
+    /** One request: method, path (with query), headers and an optional body. */
+    public record Request(HttpMethod method, String path, Map<String, String> headers, String body) {
+
+        public static Request get(String path, Map<String, String> headers) {
+            return new Request(HttpMethod.GET, path, headers, null);
+        }
+
+        public static Request post(String path, Map<String, String> headers, String body) {
+            return new Request(HttpMethod.POST, path, headers, body);
+        }
+    }
+
+    /**
+     * What one connection sends and how it judges the answers. Called on the load generator's event loop
+     * only, so a connection may keep plain state (the refresh token its next request presents).
+     */
+    public interface Connection {
+        /** The next request, or null when this connection has nothing left to send. */
+        Request next();
+
+        boolean succeeded(int status, Buffer body);
+    }
+
+    @FunctionalInterface
+    public interface ConnectionFactory {
+        Connection create(int index) throws Exception;
+    }
+
+    private HttpLoad() {}
+
+    public static LoadResult closedLoop(
+            String scenario,
+            String baseUrl,
+            int connections,
+            Duration warmUp,
+            Duration measure,
+            ConnectionFactory factory)
+            throws Exception {
+        List<Connection> loops = new ArrayList<>();
+        for (int i = 0; i < connections; i++) {
+            loops.add(factory.create(i));
+        }
+        URI base = URI.create(baseUrl);
+        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
+        HttpClient client = vertx.createHttpClient(new HttpClientOptions()
+                .setProtocolVersion(HttpVersion.HTTP_1_1)
+                .setDefaultHost(base.getHost())
+                .setDefaultPort(base.getPort())
+                .setKeepAlive(true)
+                .setPipelining(false)
+                .setMaxPoolSize(connections)
+                .setMaxWaitQueueSize(connections));
+        try {
+            run(client, loops, warmUp, new Recorder(3), new AtomicLong(), new AtomicLong());
+            Recorder recorder = new Recorder(3);
+            AtomicLong ok = new AtomicLong();
+            AtomicLong errors = new AtomicLong();
+            Duration elapsed = run(client, loops, measure, recorder, ok, errors);
+            return LoadResult.of(
+                    scenario,
+                    "closed, HTTP/1.1",
+                    connections,
+                    elapsed,
+                    ok.get(),
+                    errors.get(),
+                    recorder.getIntervalHistogram());
+        } finally {
+            client.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Runs every connection until the duration is over; returns the time until the last answer came. */
+    private static Duration run(
+            HttpClient client,
+            List<Connection> loops,
+            Duration duration,
+            Recorder recorder,
+            AtomicLong ok,
+            AtomicLong errors)
+            throws InterruptedException {
+        long started = System.nanoTime();
+        long end = started + duration.toNanos();
+        CountDownLatch done = new CountDownLatch(loops.size());
+        for (Connection loop : loops) {
+            send(client, loop, end, recorder, ok, errors, done);
+        }
+        LockSupport.parkNanos(duration.toNanos());
+        if (!done.await(60, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("requests still unanswered 60 s after the end of the run");
+        }
+        // every request was started before the end: the last answers count in the elapsed time
+        return Duration.ofNanos(Math.max(System.nanoTime(), end) - started);
+    }
+
+    private static Request next(Connection loop) {
+        try {
+            return loop.next();
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static void send(
+            HttpClient client,
+            Connection loop,
+            long end,
+            Recorder recorder,
+            AtomicLong ok,
+            AtomicLong errors,
+            CountDownLatch done) {
+        if (System.nanoTime() >= end) {
+            done.countDown();
+            return;
+        }
+        Request request = next(loop);
+        if (request == null) {
+            // this connection has nothing left to send (e.g. every issued code was redeemed)
+            done.countDown();
+            return;
+        }
+        RequestOptions options =
+                new RequestOptions().setMethod(request.method()).setURI(request.path());
+        request.headers().forEach(options::putHeader);
+        long start = System.nanoTime();
+        client.request(options)
+                .compose(http -> request.body() == null ? http.send() : http.send(request.body()))
+                .compose(response -> response.body().map(body -> loop.succeeded(response.statusCode(), body)))
+                .recover(failure -> Future.succeededFuture(false))
+                .onComplete(result -> {
+                    recorder.recordValue(Math.max(1, (System.nanoTime() - start) / 1_000));
+                    (Boolean.TRUE.equals(result.result()) ? ok : errors).incrementAndGet();
+                    send(client, loop, end, recorder, ok, errors, done);
+                });
+    }
+}

@@ -5,12 +5,15 @@ import io.openclaw.pairing.config.PairingConfig;
 import io.openclaw.pairing.store.PairingStore;
 import io.openclaw.pairing.store.Script;
 import io.quarkus.logging.Log;
+import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -25,9 +28,21 @@ public class DeviceScopeCatalog {
 
     private static final Pattern SCOPE = Pattern.compile("[a-z][a-z0-9_.-]*(:[a-z0-9_.-]+)*");
 
+    /** How long an account that has no catalog (yet) is answered with the defaults without asking Redis. */
+    private static final long UNKNOWN_MILLIS = 1_000;
+
+    private static final int MAX_CACHED = 10_000;
+
+    private record Cached(Set<String> scopes, long untilMillis) {}
+
     private final PairingStore store;
     private final PairingConfig config;
     private final Set<String> defaults;
+    /**
+     * Catalogs read from Redis. An account's catalog is set once, from its {@code account.created} event, so
+     * a known catalog is kept; an unknown account is asked again after a second, as its event may be on its way.
+     */
+    private final ConcurrentHashMap<String, Cached> cache = new ConcurrentHashMap<>();
 
     public DeviceScopeCatalog(PairingStore store, PairingConfig config) {
         this.store = store;
@@ -37,11 +52,40 @@ public class DeviceScopeCatalog {
 
     /** The scopes devices of this account may be granted. */
     public Set<String> forAccount(String accountId) {
-        Response scopes = store.command("HGET", store.prefix() + "account:" + accountId, "scopes");
-        if (scopes == null) {
-            return defaults;
+        Cached cached = cached(accountId);
+        if (cached != null) {
+            return cached.scopes();
         }
-        return parse(scopes.toString());
+        return remember(accountId, store.command("HGET", key(accountId), "scopes"));
+    }
+
+    /** {@link #forAccount} without blocking: from memory, or one non-blocking Redis read. */
+    public Uni<Set<String>> forAccountAsync(String accountId) {
+        Cached cached = cached(accountId);
+        if (cached != null) {
+            return Uni.createFrom().item(cached.scopes());
+        }
+        return store.commandAsync("HGET", key(accountId), "scopes").map(scopes -> remember(accountId, scopes));
+    }
+
+    private String key(String accountId) {
+        return store.prefix() + "account:" + accountId;
+    }
+
+    private Cached cached(String accountId) {
+        Cached cached = cache.get(accountId);
+        return cached != null && System.currentTimeMillis() < cached.untilMillis() ? cached : null;
+    }
+
+    private Set<String> remember(String accountId, Response scopes) {
+        Cached read = scopes == null
+                ? new Cached(defaults, System.currentTimeMillis() + UNKNOWN_MILLIS)
+                : new Cached(Collections.unmodifiableSet(parse(scopes.toString())), Long.MAX_VALUE);
+        if (cache.size() >= MAX_CACHED) {
+            cache.clear();
+        }
+        cache.put(accountId, read);
+        return read.scopes();
     }
 
     /** The account whose device client id this is, if any. */
@@ -76,6 +120,7 @@ public class DeviceScopeCatalog {
                         clientId,
                         String.valueOf(config.inbound().dedupe().toMillis())));
         boolean applied = "applied".equals(reply.get(0));
+        cache.remove(account);
         if (applied) {
             Log.infof("account %s: device-scope catalog of %d scopes, client id %s", account, scopes.size(), clientId);
         }

@@ -3,6 +3,7 @@ package io.openclaw.pairing.code;
 import io.openclaw.pairing.web.Caller;
 import io.openclaw.pairing.web.ProblemException;
 import io.openclaw.pairing.web.RequestOrigin;
+import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
@@ -37,21 +38,22 @@ public class PairingCodeResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    public RestResponse<IssuedCode> issue(
+    public Uni<RestResponse<IssuedCode>> issue(
             IssueCodeRequest request, @QueryParam("qr") String qr, @Context HttpServerRequest http) {
         if (qr != null && !qr.equals("png") && !qr.equals("svg")) {
             throw ProblemException.badRequest("invalid_request", "qr must be png or svg");
         }
-        IssuedCode issued = codes.issue(Caller.of(token), request, RequestOrigin.of(http));
-        if (qr != null) {
-            String uri = QrImages.pairingUri(issued.code());
-            issued = issued.withQr(qr.equals("png") ? QrImages.png(uri) : QrImages.svg(uri));
-        }
-        // a typed answer: the JSON writer is chosen once at build time, not looked up per response
-        return RestResponse.ResponseBuilder.<IssuedCode>created(URI.create("/v1/pairing-codes/" + issued.id()))
-                .header(HttpHeaders.CACHE_CONTROL, "no-store")
-                .entity(issued)
-                .build();
+        return codes.issue(Caller.of(token), request, RequestOrigin.of(http)).map(issued -> {
+            if (qr != null) {
+                String uri = QrImages.pairingUri(issued.code());
+                issued = issued.withQr(qr.equals("png") ? QrImages.png(uri) : QrImages.svg(uri));
+            }
+            // a typed answer: the JSON writer is chosen once at build time, not looked up per response
+            return RestResponse.ResponseBuilder.<IssuedCode>created(URI.create("/v1/pairing-codes/" + issued.id()))
+                    .header(HttpHeaders.CACHE_CONTROL, "no-store")
+                    .entity(issued)
+                    .build();
+        });
     }
 
     @GET

@@ -17,6 +17,8 @@ import io.openclaw.pairing.web.Caller;
 import io.openclaw.pairing.web.ProblemException;
 import io.openclaw.pairing.web.RequestOrigin;
 import io.quarkus.logging.Log;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;
@@ -69,65 +71,107 @@ public class PairingCodes {
                 .register(meters);
     }
 
-    public IssuedCode issue(Caller caller, IssueCodeRequest request, RequestOrigin origin) {
+    /**
+     * Issues a code. Runs on the calling event loop (the account's catalog is usually in memory and the one
+     * Redis script answers there); only the fail-closed wait for the broker's acknowledgement moves to a
+     * worker thread.
+     */
+    public Uni<IssuedCode> issue(Caller caller, IssueCodeRequest request, RequestOrigin origin) {
         String account = caller.requireAccount();
         if (request == null) {
             throw ProblemException.badRequest("invalid_request", "a JSON body is required");
         }
         int ttl = ttlSeconds(request.ttlSeconds());
         String label = label(request.label());
-        List<String> scopes = ScopeRequest.grantable(request.scopes(), catalog.forAccount(account), caller.scopes());
-        for (int attempt = 1; attempt <= ISSUE_ATTEMPTS; attempt++) {
-            String code = CodeAlphabet.PAIRING.generate();
-            String id = SecureIds.id("pc");
-            Instant now = clock.instant();
-            Instant expiresAt = now.plusSeconds(ttl);
-            String issuedEvent = SecureIds.eventId();
-            DeliveryTracker.Expected expected = audit.expect(issuedEvent);
-            List<String> reply;
-            try {
-                reply = store.run(
-                        Script.ISSUE_CODE,
-                        List.of(
-                                digest.pairingCode(
-                                        CodeAlphabet.PAIRING.normalize(code).orElseThrow()),
-                                id,
-                                account,
-                                String.join(" ", scopes),
-                                label == null ? "" : label,
-                                String.valueOf(expiresAt.toEpochMilli()),
-                                String.valueOf(ttl * 1000L),
-                                String.valueOf(config.codes().tombstone().toMillis()),
-                                String.valueOf(now.toEpochMilli()),
-                                now.toString(),
-                                expiresAt.toString(),
-                                caller.subject(),
-                                issuedEvent,
-                                SecureIds.eventId(),
-                                String.valueOf(ttl),
-                                Objects.toString(origin.ip(), ""),
-                                Objects.toString(origin.userAgent(), "")));
-            } catch (RuntimeException e) {
-                audit.abandon(expected);
-                throw e;
-            }
-            if ("ok".equals(reply.get(0))) {
-                String superseded = reply.get(1).isEmpty() ? null : reply.get(1);
-                // fail-closed: the code is handed out only once its event is on Kafka, else it is withdrawn
-                audit.confirm(expected, () -> withdraw(id, account, origin));
-                issued.increment();
-                if (superseded != null) {
-                    supersededCodes.increment();
-                }
-                Log.debugf(
-                        "issued %s for %s by %s (ttl %d s%s)",
-                        id, account, caller.subject(), ttl, superseded == null ? "" : ", supersedes " + superseded);
-                return new IssuedCode(id, code, expiresAt, ttl, scopes, label, superseded, null);
-            }
-            audit.abandon(expected);
-            Log.warnf("pairing code collision on attempt %d; drawing another", attempt);
+        return catalog.forAccountAsync(account).chain(catalogScopes -> {
+            List<String> scopes = ScopeRequest.grantable(request.scopes(), catalogScopes, caller.scopes());
+            return attempt(1, new Issue(caller, account, scopes, ttl, label, origin));
+        });
+    }
+
+    /** What every attempt of one issuance shares. */
+    private record Issue(
+            Caller caller, String account, List<String> scopes, int ttl, String label, RequestOrigin origin) {}
+
+    /** One drawn code and the event it will be announced by. */
+    private record Draw(
+            String code, String id, Instant expiresAt, DeliveryTracker.Expected expected, List<String> args) {}
+
+    private Uni<IssuedCode> attempt(int attempt, Issue issue) {
+        Draw draw = draw(issue);
+        return store.runAsync(Script.ISSUE_CODE, draw.args())
+                .onFailure()
+                .invoke(() -> audit.abandon(draw.expected()))
+                .chain(reply -> {
+                    if ("ok".equals(reply.get(0))) {
+                        String superseded = reply.get(1).isEmpty() ? null : reply.get(1);
+                        return confirmed(issue, draw, superseded);
+                    }
+                    audit.abandon(draw.expected());
+                    Log.warnf("pairing code collision on attempt %d; drawing another", attempt);
+                    if (attempt == ISSUE_ATTEMPTS) {
+                        return Uni.createFrom()
+                                .failure(new IllegalStateException("could not draw an unused pairing code"));
+                    }
+                    return attempt(attempt + 1, issue);
+                });
+    }
+
+    private Draw draw(Issue issue) {
+        String code = CodeAlphabet.PAIRING.generate();
+        String id = SecureIds.id("pc");
+        Instant now = clock.instant();
+        Instant expiresAt = now.plusSeconds(issue.ttl());
+        String issuedEvent = SecureIds.eventId();
+        DeliveryTracker.Expected expected = audit.expect(issuedEvent);
+        List<String> args = List.of(
+                digest.pairingCode(CodeAlphabet.PAIRING.normalize(code).orElseThrow()),
+                id,
+                issue.account(),
+                String.join(" ", issue.scopes()),
+                issue.label() == null ? "" : issue.label(),
+                String.valueOf(expiresAt.toEpochMilli()),
+                String.valueOf(issue.ttl() * 1000L),
+                String.valueOf(config.codes().tombstone().toMillis()),
+                String.valueOf(now.toEpochMilli()),
+                now.toString(),
+                expiresAt.toString(),
+                issue.caller().subject(),
+                issuedEvent,
+                SecureIds.eventId(),
+                String.valueOf(issue.ttl()),
+                Objects.toString(issue.origin().ip(), ""),
+                Objects.toString(issue.origin().userAgent(), ""));
+        return new Draw(code, id, expiresAt, expected, args);
+    }
+
+    /** Hands the code out; with the fail-closed switch on, only once its event is on Kafka, else withdrawn. */
+    private Uni<IssuedCode> confirmed(Issue issue, Draw draw, String superseded) {
+        if (draw.expected() == null) {
+            return Uni.createFrom().item(() -> issued(issue, draw, superseded));
         }
-        throw new IllegalStateException("could not draw an unused pairing code");
+        return Uni.createFrom()
+                .item(() -> {
+                    audit.confirm(draw.expected(), () -> withdraw(draw.id(), issue.account(), issue.origin()));
+                    return issued(issue, draw, superseded);
+                })
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+    }
+
+    private IssuedCode issued(Issue issue, Draw draw, String superseded) {
+        issued.increment();
+        if (superseded != null) {
+            supersededCodes.increment();
+        }
+        Log.debugf(
+                "issued %s for %s by %s (ttl %d s%s)",
+                draw.id(),
+                issue.account(),
+                issue.caller().subject(),
+                issue.ttl(),
+                superseded == null ? "" : ", supersedes " + superseded);
+        return new IssuedCode(
+                draw.id(), draw.code(), draw.expiresAt(), issue.ttl(), issue.scopes(), issue.label(), superseded, null);
     }
 
     public ActiveCodes list(Caller caller) {

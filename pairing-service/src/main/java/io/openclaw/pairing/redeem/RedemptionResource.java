@@ -1,5 +1,6 @@
 package io.openclaw.pairing.redeem;
 
+import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -24,7 +25,7 @@ public class RedemptionResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    public Redemption redeem(RedemptionRequest request) {
+    public Uni<Redemption> redeem(RedemptionRequest request) {
         return redemptions.redeem(request, token.getSubject());
     }
 }

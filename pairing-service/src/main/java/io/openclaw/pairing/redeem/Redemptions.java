@@ -13,6 +13,7 @@ import io.openclaw.pairing.store.PairingStore;
 import io.openclaw.pairing.store.Script;
 import io.openclaw.pairing.web.ProblemException;
 import io.openclaw.pairing.web.RequestOrigin;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;
@@ -57,7 +58,8 @@ public class Redemptions {
         this.meters = meters;
     }
 
-    public Redemption redeem(RedemptionRequest request, String actor) {
+    /** Redeems on the calling event loop: the one Redis script answers without a thread hand-off. */
+    public Uni<Redemption> redeem(RedemptionRequest request, String actor) {
         if (request == null) {
             throw ProblemException.badRequest("invalid_request", "a JSON body is required");
         }
@@ -89,7 +91,10 @@ public class Redemptions {
                 String.valueOf(config.codes().tombstone().toMillis()),
                 now.plus(bruteForce.lockout()).toString()));
         args.addAll(source.blockKeys());
-        List<String> reply = store.run(Script.REDEEM_CODE, args);
+        return store.runAsync(Script.REDEEM_CODE, args).map(Redemptions.this::answer);
+    }
+
+    private Redemption answer(List<String> reply) {
         count("ok".equals(reply.get(0)) ? NONE : "locked".equals(reply.get(0)) ? "too_many_attempts" : reply.get(1));
         return switch (reply.get(0)) {
             case "ok" -> new Redemption(

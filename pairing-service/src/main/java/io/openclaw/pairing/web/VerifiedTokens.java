@@ -1,5 +1,6 @@
 package io.openclaw.pairing.web;
 
+import io.openclaw.events.auth.RememberedToken;
 import io.openclaw.pairing.config.PairingConfig;
 import io.smallrye.jwt.auth.principal.DefaultJWTParser;
 import io.smallrye.jwt.auth.principal.JWTAuthContextInfo;
@@ -24,7 +25,7 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
  * the same token skips the parse and signature check. An entry lives until the token's {@code exp} and at
  * most {@code openclaw.pairing.token-cache.max-age}: the service has no token revocation list, and a key
  * withdrawn from the JWKS is noticed at the next JWKS refresh, which the maximum age stays below. Only
- * digests are kept, never tokens. Every other operation goes straight to smallrye-jwt.
+ * digests are kept as keys; the remembered token answers its claims from memory ({@link RememberedToken}). Every other operation goes straight to smallrye-jwt.
  */
 @Alternative
 @Priority(1)
@@ -55,7 +56,7 @@ public class VerifiedTokens implements JWTParser {
         if (known != null && now < known.untilMillis()) {
             return known.token();
         }
-        JsonWebToken parsed = parser.parse(token);
+        JsonWebToken parsed = RememberedToken.of(parser.parse(token));
         remember(digest, parsed, now);
         return parsed;
     }

@@ -1,9 +1,11 @@
 package io.openclaw.events;
 
 import java.util.Collection;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -35,24 +37,45 @@ public final class SecretGuard {
             "credential",
             "credentials");
 
-    private static final Pattern FORBIDDEN_SUFFIX = Pattern.compile(".*(_secret|_password|_token|_code|_apikey)$");
+    private static final List<String> FORBIDDEN_SUFFIXES =
+            List.of("_secret", "_password", "_token", "_code", "_apikey");
 
+    /** Anywhere in a value: an API key, a refresh token or a JWT (header and payload). */
     private static final Pattern CREDENTIAL_VALUE = Pattern.compile(
-            "(?s).*(ock_(live|test)_[0-9A-Za-z]{20,}|ocr_[0-9A-Za-z_-]{20,}|eyJ[0-9A-Za-z_-]{5,}\\.eyJ[0-9A-Za-z_-]{5,}).*");
+            "ock_(live|test)_[0-9A-Za-z]{20,}|ocr_[0-9A-Za-z_-]{20,}|eyJ[0-9A-Za-z_-]{5,}\\.eyJ[0-9A-Za-z_-]{5,}");
+
+    /**
+     * Verdicts on field names already seen. Events use a small fixed set of names, checked on every event;
+     * the bound keeps names from nested user data from growing it without limit.
+     */
+    private static final Map<String, Boolean> NAMES = new ConcurrentHashMap<>();
+
+    private static final int MAX_NAMES = 4096;
 
     private SecretGuard() {}
 
     /** Whether a field name is one that must never appear in an event. */
     public static boolean isSecretName(String field) {
+        Boolean known = NAMES.get(field);
+        if (known != null) {
+            return known;
+        }
         String name = field.toLowerCase(Locale.ROOT).replace('-', '_');
-        return FORBIDDEN_NAMES.contains(name) || FORBIDDEN_SUFFIX.matcher(name).matches();
+        boolean secret =
+                FORBIDDEN_NAMES.contains(name) || FORBIDDEN_SUFFIXES.stream().anyMatch(name::endsWith);
+        if (NAMES.size() < MAX_NAMES) {
+            NAMES.put(field, secret);
+        }
+        return secret;
     }
 
     /** Whether a string value is shaped like one of the platform's credentials. */
     public static boolean looksLikeCredential(String value) {
+        // the regular expression only where one of the three prefixes occurs at all
         return value != null
                 && value.length() >= 20
-                && CREDENTIAL_VALUE.matcher(value).matches();
+                && (value.contains("ock_") || value.contains("ocr_") || value.contains("eyJ"))
+                && CREDENTIAL_VALUE.matcher(value).find();
     }
 
     static void checkField(String field, Object value) {

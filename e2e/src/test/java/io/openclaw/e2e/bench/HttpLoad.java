@@ -11,6 +11,7 @@ import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.RequestOptions;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -56,6 +57,11 @@ public final class HttpLoad {
         Connection create(int index) throws Exception;
     }
 
+    private static final Duration ROUND = Duration.ofSeconds(5);
+    private static final Duration MAX_WARM_UP = Duration.ofSeconds(Long.getLong("bench.max-warmup", 90));
+    private static final double STEADY = 0.05;
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
+
     private HttpLoad() {}
 
     public static LoadResult closedLoop(
@@ -72,16 +78,9 @@ public final class HttpLoad {
         }
         URI base = URI.create(baseUrl);
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
-        HttpClient client = vertx.createHttpClient(new HttpClientOptions()
-                .setProtocolVersion(HttpVersion.HTTP_1_1)
-                .setDefaultHost(base.getHost())
-                .setDefaultPort(base.getPort())
-                .setKeepAlive(true)
-                .setPipelining(false)
-                .setMaxPoolSize(connections)
-                .setMaxWaitQueueSize(connections));
+        HttpClient client = vertx.createHttpClient(options(base, connections));
         try {
-            run(client, loops, warmUp, new Recorder(3), new AtomicLong(), new AtomicLong());
+            warmUp(client, loops, warmUp);
             Recorder recorder = new Recorder(3);
             AtomicLong ok = new AtomicLong();
             AtomicLong errors = new AtomicLong();
@@ -97,6 +96,145 @@ public final class HttpLoad {
         } finally {
             client.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * An open loop: requests start at a fixed rate whatever the answers do, and each latency is measured from
+     * the moment its request was due, so a slow answer is not hidden by the requests that were not sent
+     * meanwhile (no coordinated omission). Up to {@code chains} requests are in flight, each chain (a {@link
+     * Connection}) with one at a time; a request due while every chain is busy counts as an error.
+     */
+    public static LoadResult openLoop(
+            String scenario,
+            String baseUrl,
+            int ratePerSecond,
+            int chains,
+            Duration warmUp,
+            Duration measure,
+            ConnectionFactory factory)
+            throws Exception {
+        List<Connection> loops = new ArrayList<>();
+        for (int i = 0; i < chains; i++) {
+            loops.add(factory.create(i));
+        }
+        URI base = URI.create(baseUrl);
+        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
+        HttpClient client = vertx.createHttpClient(options(base, chains));
+        try {
+            paced(vertx, client, loops, ratePerSecond, warmUp, new Recorder(3), new AtomicLong(), new AtomicLong());
+            Recorder recorder = new Recorder(3);
+            AtomicLong ok = new AtomicLong();
+            AtomicLong errors = new AtomicLong();
+            Duration elapsed = paced(vertx, client, loops, ratePerSecond, measure, recorder, ok, errors);
+            return LoadResult.of(
+                    scenario,
+                    "open @" + ratePerSecond + "/s, HTTP/1.1",
+                    chains,
+                    elapsed,
+                    ok.get(),
+                    errors.get(),
+                    recorder.getIntervalHistogram());
+        } finally {
+            client.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static Duration paced(
+            Vertx vertx,
+            HttpClient client,
+            List<Connection> loops,
+            int rate,
+            Duration duration,
+            Recorder recorder,
+            AtomicLong ok,
+            AtomicLong errors)
+            throws InterruptedException {
+        long begin = System.nanoTime();
+        long end = begin + duration.toNanos();
+        long interval = 1_000_000_000L / rate;
+        CountDownLatch done = new CountDownLatch(1);
+        // touched on the event loop only
+        ArrayDeque<Connection> idle = new ArrayDeque<>(loops);
+        long[] sent = {0};
+        vertx.setPeriodic(1, timer -> {
+            long now = System.nanoTime();
+            for (long due = Math.min(now, end); begin + sent[0] * interval <= due; sent[0]++) {
+                long intended = begin + sent[0] * interval;
+                Connection loop = idle.poll();
+                Request request = loop == null ? null : next(loop);
+                if (request == null) {
+                    errors.incrementAndGet();
+                    if (loop != null) {
+                        idle.add(loop);
+                    }
+                    continue;
+                }
+                exchange(client, request, loop).onComplete(result -> {
+                    recorder.recordValue(Math.max(1, (System.nanoTime() - intended) / 1_000));
+                    (Boolean.TRUE.equals(result.result()) ? ok : errors).incrementAndGet();
+                    idle.add(loop);
+                    if (System.nanoTime() >= end && idle.size() == loops.size()) {
+                        done.countDown();
+                    }
+                });
+            }
+            if (now >= end) {
+                vertx.cancelTimer(timer);
+                if (idle.size() == loops.size()) {
+                    done.countDown();
+                }
+            }
+        });
+        if (!done.await(duration.toSeconds() + 60, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("requests still unanswered 60 s after the end of the run");
+        }
+        return Duration.ofNanos(Math.max(System.nanoTime(), end) - begin);
+    }
+
+    private static Future<Boolean> exchange(HttpClient client, Request request, Connection loop) {
+        // an answer that never comes counts as an error instead of stalling the run
+        RequestOptions options = new RequestOptions()
+                .setMethod(request.method())
+                .setURI(request.path())
+                .setIdleTimeout(REQUEST_TIMEOUT.toMillis());
+        request.headers().forEach(options::putHeader);
+        return client.request(options)
+                .compose(http -> request.body() == null ? http.send() : http.send(request.body()))
+                .compose(response -> response.body().map(body -> loop.succeeded(response.statusCode(), body)))
+                .recover(failure -> Future.succeededFuture(false));
+    }
+
+    private static HttpClientOptions options(URI base, int connections) {
+        return new HttpClientOptions()
+                .setProtocolVersion(HttpVersion.HTTP_1_1)
+                .setDefaultHost(base.getHost())
+                .setDefaultPort(base.getPort())
+                .setKeepAlive(true)
+                .setPipelining(false)
+                .setMaxPoolSize(connections)
+                .setMaxWaitQueueSize(connections);
+    }
+
+    /**
+     * Runs the load for at least {@code minimum}, then in rounds of {@link #ROUND} until two rounds in a row
+     * differ by less than {@link #STEADY} (at most {@link #MAX_WARM_UP}): on two cores the service's JIT
+     * compiler competes with the load, so the time to a steady state differs from endpoint to endpoint.
+     */
+    private static void warmUp(HttpClient client, List<Connection> loops, Duration minimum)
+            throws InterruptedException {
+        long began = System.nanoTime();
+        run(client, loops, minimum, new Recorder(3), new AtomicLong(), new AtomicLong());
+        double previous = -1;
+        while (System.nanoTime() - began < MAX_WARM_UP.toNanos()) {
+            AtomicLong ok = new AtomicLong();
+            Duration elapsed = run(client, loops, ROUND, new Recorder(3), ok, new AtomicLong());
+            double rate = ok.get() / (elapsed.toNanos() / 1e9);
+            if (previous > 0 && Math.abs(rate - previous) <= STEADY * previous) {
+                return;
+            }
+            previous = rate;
         }
     }
 
@@ -149,18 +287,11 @@ public final class HttpLoad {
             done.countDown();
             return;
         }
-        RequestOptions options =
-                new RequestOptions().setMethod(request.method()).setURI(request.path());
-        request.headers().forEach(options::putHeader);
         long start = System.nanoTime();
-        client.request(options)
-                .compose(http -> request.body() == null ? http.send() : http.send(request.body()))
-                .compose(response -> response.body().map(body -> loop.succeeded(response.statusCode(), body)))
-                .recover(failure -> Future.succeededFuture(false))
-                .onComplete(result -> {
-                    recorder.recordValue(Math.max(1, (System.nanoTime() - start) / 1_000));
-                    (Boolean.TRUE.equals(result.result()) ? ok : errors).incrementAndGet();
-                    send(client, loop, end, recorder, ok, errors, done);
-                });
+        exchange(client, request, loop).onComplete(result -> {
+            recorder.recordValue(Math.max(1, (System.nanoTime() - start) / 1_000));
+            (Boolean.TRUE.equals(result.result()) ? ok : errors).incrementAndGet();
+            send(client, loop, end, recorder, ok, errors, done);
+        });
     }
 }

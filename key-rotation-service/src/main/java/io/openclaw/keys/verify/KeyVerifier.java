@@ -97,6 +97,13 @@ public class KeyVerifier {
         }
         byte[] hash = ApiKeyFormat.sha256(candidate);
         VerificationCache.CachedKey cached = cache.get(hash);
+        if (cached != null) {
+            // the common case: a key seen within the cache TTL, answered without any operator pipeline
+            Verification now = decideNow(caller, request, client, hash, cached);
+            if (now != null) {
+                return Uni.createFrom().item(finish(caller, request, client, userAgent, now, started));
+            }
+        }
         Uni<VerificationCache.CachedKey> lookup = cached != null
                 ? Uni.createFrom().item(cached)
                 : Uni.createFrom().item(() -> load(hash)).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
@@ -119,47 +126,60 @@ public class KeyVerifier {
 
     private Uni<Verification> decide(
             Caller caller, VerifyRequest request, IPAddress client, byte[] hash, VerificationCache.CachedKey cached) {
+        Verification now = decideNow(caller, request, client, hash, cached);
+        if (now != null) {
+            return answer(now);
+        }
+        ApiKey key = cached.key();
+        return rateLimiter
+                .hitAsync(key.id(), key.rateLimitRequests(), key.rateLimitWindowSeconds(), clock.instant())
+                .map(decision -> decision.allowed()
+                        ? Verification.of(VerifyCode.VALID, key, null)
+                        : new Verification(VerifyCode.RATE_LIMITED, key, "rate_limited", decision.retryAfterSeconds()));
+    }
+
+    /**
+     * Every check that needs no I/O, in order; null when only the key's rate limit (in Redis) is left to ask.
+     */
+    private Verification decideNow(
+            Caller caller, VerifyRequest request, IPAddress client, byte[] hash, VerificationCache.CachedKey cached) {
         ApiKey key = cached.key();
         if (key == null || !MessageDigest.isEqual(key.keyHash(), hash)) {
-            return answer(Verification.of(VerifyCode.NOT_FOUND, null, "not_found"));
+            return Verification.of(VerifyCode.NOT_FOUND, null, "not_found");
         }
         if (caller.accountId() != null
                 && !caller.isPlatformAdmin()
                 && !caller.accountId().equals(key.accountId())) {
-            return answer(Verification.of(VerifyCode.NOT_FOUND, null, "other_account"));
+            return Verification.of(VerifyCode.NOT_FOUND, null, "other_account");
         }
         Instant now = clock.instant();
         if (key.status().equals(ApiKey.REVOKED)) {
-            return answer(Verification.of(VerifyCode.REVOKED, key, "revoked"));
+            return Verification.of(VerifyCode.REVOKED, key, "revoked");
         }
         if (key.status().equals(ApiKey.RETIRED)
                 || (key.stage().equals(ApiKey.PREVIOUS) && !now.isBefore(key.graceUntil()))) {
-            return answer(Verification.of(VerifyCode.EXPIRED, key, "rotation_grace_ended"));
+            return Verification.of(VerifyCode.EXPIRED, key, "rotation_grace_ended");
         }
         if (key.status().equals(ApiKey.DISABLED)) {
-            return answer(Verification.of(VerifyCode.DISABLED, key, "disabled"));
+            return Verification.of(VerifyCode.DISABLED, key, "disabled");
         }
         if (key.stage().equals(ApiKey.PENDING)) {
-            return answer(Verification.of(VerifyCode.DISABLED, key, "pending_rotation"));
+            return Verification.of(VerifyCode.DISABLED, key, "pending_rotation");
         }
         if (key.expiresAt() != null && !now.isBefore(key.expiresAt())) {
-            return answer(Verification.of(VerifyCode.EXPIRED, key, "expired"));
+            return Verification.of(VerifyCode.EXPIRED, key, "expired");
         }
         if (!cached.allowlist().allows(client)) {
-            return answer(Verification.of(VerifyCode.IP_NOT_ALLOWED, key, "ip_not_allowed"));
+            return Verification.of(VerifyCode.IP_NOT_ALLOWED, key, "ip_not_allowed");
         }
         List<String> required = request.requiredScopes() == null ? List.of() : request.requiredScopes();
         if (!cached.scopes().containsAll(required)) {
-            return answer(Verification.of(VerifyCode.INSUFFICIENT_SCOPE, key, "insufficient_scope"));
+            return Verification.of(VerifyCode.INSUFFICIENT_SCOPE, key, "insufficient_scope");
         }
         if (key.rateLimitRequests() == null) {
-            return answer(Verification.of(VerifyCode.VALID, key, null));
+            return Verification.of(VerifyCode.VALID, key, null);
         }
-        return rateLimiter
-                .hitAsync(key.id(), key.rateLimitRequests(), key.rateLimitWindowSeconds(), now)
-                .map(decision -> decision.allowed()
-                        ? Verification.of(VerifyCode.VALID, key, null)
-                        : new Verification(VerifyCode.RATE_LIMITED, key, "rate_limited", decision.retryAfterSeconds()));
+        return null;
     }
 
     private static Uni<Verification> answer(Verification verification) {

@@ -13,8 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Usage events ({@code io.openclaw.key.used}, keyed by key id) leave the hot path through a bounded queue
@@ -60,22 +60,24 @@ public class UsageRecorder {
         return dropped.get();
     }
 
+    /**
+     * Drains the queue in batches. When a drain comes back short the thread sleeps for the flush interval
+     * rather than waiting on the queue, so offering an event never has to wake it: a verification costs a
+     * queue insertion, not a thread hand-off.
+     */
     private void loop() {
         List<CloudEvent> batch = new ArrayList<>();
+        long pause = config.usage().flushInterval().toNanos();
         while (running || !queue.isEmpty()) {
-            try {
-                CloudEvent first = queue.poll(config.usage().flushInterval().toMillis(), TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
-                }
-                batch.add(first);
-                queue.drainTo(batch, config.usage().batchSize() - 1);
-                for (CloudEvent event : batch) {
-                    publisher.sendQuietly(event);
-                }
-                batch.clear();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            queue.drainTo(batch, config.usage().batchSize());
+            for (CloudEvent event : batch) {
+                publisher.sendQuietly(event);
+            }
+            if (batch.size() < config.usage().batchSize()) {
+                LockSupport.parkNanos(pause);
+            }
+            batch.clear();
+            if (Thread.currentThread().isInterrupted()) {
                 return;
             }
         }

@@ -1,10 +1,10 @@
 package io.openclaw.keys.verify;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.openclaw.keys.apikey.ApiKey;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * What verification tells the caller, and, apart from it, the reason recorded in events (never exposed).
@@ -20,22 +20,30 @@ public record Verification(VerifyCode code, ApiKey key, String reason, Long retr
     }
 
     /** The response body: {@code valid code key_id account_id scopes expires_at}. */
-    public Map<String, Object> body() {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("valid", valid());
-        body.put("code", code.name());
-        body.put("key_id", key == null ? null : key.id());
-        body.put("account_id", key == null ? null : key.accountId());
-        List<String> scopes = key == null ? null : key.scopes();
-        body.put("scopes", scopes);
-        Instant expiresAt = key == null ? null : key.expiresAt();
-        body.put("expires_at", expiresAt);
-        if (key != null && key.stage().equals(ApiKey.PREVIOUS)) {
-            body.put("grace_until", key.graceUntil());
-        }
-        if (retryAfterSeconds != null) {
-            body.put("retry_after", retryAfterSeconds);
-        }
-        return body;
+    public Answer body() {
+        return new Answer(
+                valid(),
+                code.name(),
+                key == null ? null : key.id(),
+                key == null ? null : key.accountId(),
+                key == null ? null : key.scopes(),
+                key == null ? null : key.expiresAt(),
+                key != null && key.stage().equals(ApiKey.PREVIOUS) ? key.graceUntil() : null,
+                retryAfterSeconds);
     }
+
+    /**
+     * What {@code POST /v1/keys/verify} answers: the first six fields always (null when the key is unknown),
+     * {@code grace_until} for a key in its rotation grace and {@code retry_after} when rate-limited. A typed
+     * answer, so the JSON writer is chosen once rather than per entry of a map.
+     */
+    public record Answer(
+            boolean valid,
+            String code,
+            @JsonInclude(JsonInclude.Include.ALWAYS) String keyId,
+            @JsonInclude(JsonInclude.Include.ALWAYS) String accountId,
+            @JsonInclude(JsonInclude.Include.ALWAYS) List<String> scopes,
+            @JsonInclude(JsonInclude.Include.ALWAYS) Instant expiresAt,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Instant graceUntil,
+            @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("retry_after") Long retryAfterSeconds) {}
 }

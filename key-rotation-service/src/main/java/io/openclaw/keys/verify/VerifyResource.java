@@ -11,7 +11,6 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import java.util.Map;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
@@ -33,7 +32,7 @@ public class VerifyResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     @RolesAllowed("keys:verify")
-    public Uni<Map<String, Object>> verify(VerifyRequest request, @HeaderParam("User-Agent") String userAgentHeader) {
+    public Uni<Verification.Answer> verify(VerifyRequest request, @HeaderParam("User-Agent") String userAgentHeader) {
         if (request == null) {
             throw Problem.badRequest("invalid_body", "a JSON body with 'key' is required");
         }

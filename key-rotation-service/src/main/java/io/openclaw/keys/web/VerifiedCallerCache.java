@@ -1,5 +1,6 @@
 package io.openclaw.keys.web;
 
+import io.openclaw.events.auth.RememberedToken;
 import io.openclaw.keys.config.KeysConfig;
 import io.quarkus.security.identity.AuthenticationRequestContext;
 import io.quarkus.security.identity.IdentityProvider;
@@ -88,7 +89,7 @@ public class VerifiedCallerCache implements IdentityProvider<TokenAuthentication
         if (entries.size() >= maxEntries) {
             entries.clear();
         }
-        entries.put(hash, new Entry(principal, validUntil));
+        entries.put(hash, new Entry(RememberedToken.of(principal), validUntil));
     }
 
     /** The identity smallrye-jwt would have built for this principal and this request. */

@@ -1,8 +1,11 @@
 package io.openclaw.token.revocation;
 
 import io.openclaw.token.config.TokenConfig;
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.redis.datasource.value.ReactiveValueCommands;
 import io.quarkus.redis.datasource.value.ValueCommands;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,11 +24,14 @@ public class RevocationDenylist {
     private static final String SUBJECT = "openclaw:token:deny:sub:";
 
     private final ValueCommands<String, String> values;
+    private final ReactiveValueCommands<String, String> reactiveValues;
     private final TokenConfig config;
     private final Clock clock;
 
-    public RevocationDenylist(RedisDataSource redis, TokenConfig config, Clock clock) {
+    public RevocationDenylist(
+            RedisDataSource redis, ReactiveRedisDataSource reactive, TokenConfig config, Clock clock) {
         this.values = redis.value(String.class);
+        this.reactiveValues = reactive.value(String.class);
         this.config = config;
         this.clock = clock;
     }
@@ -60,12 +66,26 @@ public class RevocationDenylist {
      * of the answer is true when token i's jti or subject is listed.
      */
     public boolean[] deniedAmong(String... jtiAndSubjectPairs) {
+        String[] keys = keys(jtiAndSubjectPairs);
+        return denied(keys, values.mget(keys));
+    }
+
+    /** {@link #deniedAmong} without blocking the calling thread (the answer arrives on its event loop). */
+    public Uni<boolean[]> deniedAmongAsync(String... jtiAndSubjectPairs) {
+        String[] keys = keys(jtiAndSubjectPairs);
+        return reactiveValues.mget(keys).map(found -> denied(keys, found));
+    }
+
+    private static String[] keys(String... jtiAndSubjectPairs) {
         String[] keys = new String[jtiAndSubjectPairs.length];
         for (int i = 0; i < keys.length; i += 2) {
             keys[i] = JTI + jtiAndSubjectPairs[i];
             keys[i + 1] = SUBJECT + jtiAndSubjectPairs[i + 1];
         }
-        Map<String, String> found = values.mget(keys);
+        return keys;
+    }
+
+    private static boolean[] denied(String[] keys, Map<String, String> found) {
         boolean[] denied = new boolean[keys.length / 2];
         for (int i = 0; i < keys.length; i++) {
             if (found.get(keys[i]) != null) {

@@ -64,11 +64,28 @@ public final class HttpLoad {
 
     private HttpLoad() {}
 
+    /** A closed loop warmed up until its throughput is steady (see {@link #warmUp}). */
     public static LoadResult closedLoop(
             String scenario,
             String baseUrl,
             int connections,
             Duration warmUp,
+            Duration measure,
+            ConnectionFactory factory)
+            throws Exception {
+        return closedLoop(scenario, baseUrl, connections, warmUp, true, measure, factory);
+    }
+
+    /**
+     * A closed loop; {@code untilSteady} false warms up for exactly {@code warmUp}, for scenarios that spend
+     * something finite (codes issued beforehand) which a longer warm-up would use up.
+     */
+    public static LoadResult closedLoop(
+            String scenario,
+            String baseUrl,
+            int connections,
+            Duration warmUp,
+            boolean untilSteady,
             Duration measure,
             ConnectionFactory factory)
             throws Exception {
@@ -80,7 +97,11 @@ public final class HttpLoad {
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
         HttpClient client = vertx.createHttpClient(options(base, connections));
         try {
-            warmUp(client, loops, warmUp);
+            if (untilSteady) {
+                warmUp(client, loops, warmUp);
+            } else {
+                run(client, loops, warmUp, new Recorder(3), new AtomicLong(), new AtomicLong());
+            }
             Recorder recorder = new Recorder(3);
             AtomicLong ok = new AtomicLong();
             AtomicLong errors = new AtomicLong();

@@ -16,6 +16,8 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 
@@ -38,6 +40,7 @@ public class KeyVerificationClient {
     private final TokenConfig config;
     private final Clock clock;
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<Verification>> inFlight = new ConcurrentHashMap<>();
 
     public KeyVerificationClient(
             @RestClient KeysApi api, ServiceToken serviceToken, ObjectMapper mapper, TokenConfig config, Clock clock) {
@@ -57,6 +60,31 @@ public class KeyVerificationClient {
                 && cached.verification().scopes().containsAll(requiredScopes)) {
             return cached.verification();
         }
+        // concurrent misses of the same question (e.g. when a cached answer expires under load) share one call
+        String question = cacheKey + "|" + String.join(" ", requiredScopes);
+        CompletableFuture<Verification> mine = new CompletableFuture<>();
+        CompletableFuture<Verification> asked = inFlight.putIfAbsent(question, mine);
+        if (asked != null) {
+            try {
+                return asked.join();
+            } catch (CompletionException e) {
+                throw e.getCause() instanceof RuntimeException cause ? cause : e;
+            }
+        }
+        try {
+            Verification verification = ask(apiKey, requiredScopes, clientIp, cacheKey, now);
+            mine.complete(verification);
+            return verification;
+        } catch (RuntimeException e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            inFlight.remove(question, mine);
+        }
+    }
+
+    private Verification ask(
+            String apiKey, List<String> requiredScopes, String clientIp, String cacheKey, Instant now) {
         Map<String, Object> body = new HashMap<>();
         body.put("key", apiKey);
         body.put("required_scopes", requiredScopes);
@@ -93,6 +121,8 @@ public class KeyVerificationClient {
             throw new UpstreamUnavailableException("key-rotation-service is unreachable", e);
         } catch (java.io.IOException e) {
             throw new UpstreamUnavailableException("key-rotation-service answered something that is not JSON", e);
+        } catch (RuntimeException e) {
+            throw PairingClient.translate(e, "key-rotation-service");
         }
     }
 

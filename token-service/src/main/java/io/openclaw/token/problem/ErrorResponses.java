@@ -14,6 +14,7 @@ import io.quarkus.logging.Log;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
+import io.vertx.core.http.ConnectionPoolTooBusyException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
@@ -126,6 +127,13 @@ public class ErrorResponses {
                 ? "internal error"
                 : e.getResponse().getStatusInfo().getReasonPhrase();
         return problem(status, code, detail);
+    }
+
+    /** A client connection pool (Redis, an upstream service) at its limit: a passing condition, not a bug. */
+    @ServerExceptionMapper
+    public Response poolTooBusy(ConnectionPoolTooBusyException e, UriInfo uri) {
+        Log.debugf("connection pool full: %s", e.getMessage());
+        return unavailable(uri, "the service is too busy, retry shortly");
     }
 
     @ServerExceptionMapper

@@ -89,35 +89,22 @@ public final class HttpLoad {
             Duration measure,
             ConnectionFactory factory)
             throws Exception {
-        List<Connection> loops = new ArrayList<>();
-        for (int i = 0; i < connections; i++) {
-            loops.add(factory.create(i));
-        }
-        URI base = URI.create(baseUrl);
-        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
-        HttpClient client = vertx.createHttpClient(options(base, connections));
-        try {
-            if (untilSteady) {
-                warmUp(client, loops, warmUp);
-            } else {
-                run(client, loops, warmUp, new Recorder(3), new AtomicLong(), new AtomicLong());
-            }
-            Recorder recorder = new Recorder(3);
-            AtomicLong ok = new AtomicLong();
-            AtomicLong errors = new AtomicLong();
-            Duration elapsed = run(client, loops, measure, recorder, ok, errors);
-            return LoadResult.of(
-                    scenario,
-                    "closed, HTTP/1.1",
-                    connections,
-                    elapsed,
-                    ok.get(),
-                    errors.get(),
-                    recorder.getIntervalHistogram());
-        } finally {
-            client.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        }
+        return load(
+                scenario,
+                "closed, HTTP/1.1",
+                baseUrl,
+                connections,
+                factory,
+                (vertx, client, loops) ->
+                        (duration, recorder, ok, errors) -> run(client, loops, duration, recorder, ok, errors),
+                phase -> {
+                    if (untilSteady) {
+                        warmUp(phase, warmUp);
+                    } else {
+                        phase.run(warmUp, new Recorder(3), new AtomicLong(), new AtomicLong());
+                    }
+                },
+                measure);
     }
 
     /**
@@ -135,27 +122,62 @@ public final class HttpLoad {
             Duration measure,
             ConnectionFactory factory)
             throws Exception {
+        return load(
+                scenario,
+                "open @" + ratePerSecond + "/s, HTTP/1.1",
+                baseUrl,
+                chains,
+                factory,
+                (vertx, client, loops) -> (duration, recorder, ok, errors) ->
+                        paced(vertx, client, loops, ratePerSecond, duration, recorder, ok, errors),
+                phase -> phase.run(warmUp, new Recorder(3), new AtomicLong(), new AtomicLong()),
+                measure);
+    }
+
+    /** Runs the load for a duration, recording into the recorder and counters; returns the time it took. */
+    @FunctionalInterface
+    private interface Phase {
+        Duration run(Duration duration, Recorder recorder, AtomicLong ok, AtomicLong errors)
+                throws InterruptedException;
+    }
+
+    /** How a scenario drives its connections through one client. */
+    @FunctionalInterface
+    private interface Driver {
+        Phase over(Vertx vertx, HttpClient client, List<Connection> loops);
+    }
+
+    @FunctionalInterface
+    private interface WarmUp {
+        void run(Phase phase) throws InterruptedException;
+    }
+
+    /** A scenario on a client of its own (one event loop): warm-up, then the measured phase. */
+    private static LoadResult load(
+            String scenario,
+            String mode,
+            String baseUrl,
+            int connections,
+            ConnectionFactory factory,
+            Driver driver,
+            WarmUp warmUp,
+            Duration measure)
+            throws Exception {
         List<Connection> loops = new ArrayList<>();
-        for (int i = 0; i < chains; i++) {
+        for (int i = 0; i < connections; i++) {
             loops.add(factory.create(i));
         }
-        URI base = URI.create(baseUrl);
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
-        HttpClient client = vertx.createHttpClient(options(base, chains));
+        HttpClient client = vertx.createHttpClient(options(URI.create(baseUrl), connections));
         try {
-            paced(vertx, client, loops, ratePerSecond, warmUp, new Recorder(3), new AtomicLong(), new AtomicLong());
+            Phase phase = driver.over(vertx, client, loops);
+            warmUp.run(phase);
             Recorder recorder = new Recorder(3);
             AtomicLong ok = new AtomicLong();
             AtomicLong errors = new AtomicLong();
-            Duration elapsed = paced(vertx, client, loops, ratePerSecond, measure, recorder, ok, errors);
+            Duration elapsed = phase.run(measure, recorder, ok, errors);
             return LoadResult.of(
-                    scenario,
-                    "open @" + ratePerSecond + "/s, HTTP/1.1",
-                    chains,
-                    elapsed,
-                    ok.get(),
-                    errors.get(),
-                    recorder.getIntervalHistogram());
+                    scenario, mode, connections, elapsed, ok.get(), errors.get(), recorder.getIntervalHistogram());
         } finally {
             client.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -243,14 +265,13 @@ public final class HttpLoad {
      * differ by less than {@link #STEADY} (at most {@link #MAX_WARM_UP}): on two cores the service's JIT
      * compiler competes with the load, so the time to a steady state differs from endpoint to endpoint.
      */
-    private static void warmUp(HttpClient client, List<Connection> loops, Duration minimum)
-            throws InterruptedException {
+    private static void warmUp(Phase phase, Duration minimum) throws InterruptedException {
         long began = System.nanoTime();
-        run(client, loops, minimum, new Recorder(3), new AtomicLong(), new AtomicLong());
+        phase.run(minimum, new Recorder(3), new AtomicLong(), new AtomicLong());
         double previous = -1;
         while (System.nanoTime() - began < MAX_WARM_UP.toNanos()) {
             AtomicLong ok = new AtomicLong();
-            Duration elapsed = run(client, loops, ROUND, new Recorder(3), ok, new AtomicLong());
+            Duration elapsed = phase.run(ROUND, new Recorder(3), ok, new AtomicLong());
             double rate = ok.get() / (elapsed.toNanos() / 1e9);
             if (previous > 0 && Math.abs(rate - previous) <= STEADY * previous) {
                 return;

@@ -237,10 +237,12 @@ public final class HttpLoad {
     }
 
     private static Future<Boolean> exchange(HttpClient client, Request request, Connection loop) {
-        // an answer that never comes counts as an error instead of stalling the run
+        // a connection or an answer that never comes counts as an error instead of stalling the run (the
+        // connect timeout also bounds the wait for a connection from the pool)
         RequestOptions options = new RequestOptions()
                 .setMethod(request.method())
                 .setURI(request.path())
+                .setConnectTimeout(REQUEST_TIMEOUT.toMillis())
                 .setIdleTimeout(REQUEST_TIMEOUT.toMillis());
         request.headers().forEach(options::putHeader);
         return client.request(options)

@@ -121,8 +121,6 @@ public class KeyVerificationClient {
             throw new UpstreamUnavailableException("key-rotation-service is unreachable", e);
         } catch (java.io.IOException e) {
             throw new UpstreamUnavailableException("key-rotation-service answered something that is not JSON", e);
-        } catch (RuntimeException e) {
-            throw PairingClient.translate(e, "key-rotation-service");
         }
     }
 

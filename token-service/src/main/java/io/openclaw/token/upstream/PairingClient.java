@@ -3,7 +3,6 @@ package io.openclaw.token.upstream;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.logging.Log;
-import io.vertx.core.http.ConnectionPoolTooBusyException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.core.Response;
@@ -60,8 +59,6 @@ public class PairingClient {
                     "unexpected upstream answer HTTP " + e.getResponse().getStatus(), e);
         } catch (ProcessingException e) {
             throw new UpstreamUnavailableException("pairing-service is unreachable", e);
-        } catch (RuntimeException e) {
-            throw translate(e, "pairing-service");
         }
     }
 
@@ -88,8 +85,6 @@ public class PairingClient {
                     "unexpected upstream answer HTTP " + e.getResponse().getStatus(), e);
         } catch (ProcessingException e) {
             throw new UpstreamUnavailableException("pairing-service is unreachable", e);
-        } catch (RuntimeException e) {
-            throw translate(e, "pairing-service");
         }
     }
 
@@ -100,16 +95,6 @@ public class PairingClient {
         } catch (Exception e) {
             return mapper.createObjectNode();
         }
-    }
-
-    /** A client connection pool at its limit is a passing upstream condition (503), not a bug (500). */
-    static RuntimeException translate(RuntimeException e, String upstream) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof ConnectionPoolTooBusyException) {
-                return new UpstreamUnavailableException(upstream + " has too many calls in flight", e);
-            }
-        }
-        return e;
     }
 
     static UpstreamUnavailableException unavailable(String call, int status) {

@@ -85,16 +85,18 @@ class PlatformBench {
                 ceiling);
         HttpLoad.ConnectionFactory chain = i -> refreshChain(setup.pairDevice());
         report.add(HttpLoad.closedLoop("refresh_token with rotation", tokenUrl, 32, WARM_UP, MEASURE, chain), ceiling);
-        // the latency target is stated at 70 % of the signing ceiling, in an open loop
-        int seventyPercent = (int) Math.round(ceiling.throughput() * 0.7);
+        // the latency target: p99 at 70 % of the target load (0.6 x the ceiling), i.e. at 0.42 x the ceiling, sent
+        // as an open loop so that a slow answer does not hold back the requests due after it
+        int seventyPercent = (int) Math.round(ceiling.throughput() * 0.6 * 0.7);
         report.add(
                 HttpLoad.openLoop(
-                        "client_credentials at 70 % of the ceiling",
+                        "client_credentials at 70 % of the target load",
                         tokenUrl, seventyPercent, 64, WARM_UP, MEASURE, i -> fixed(grant, 200, "access_token")),
                 ceiling);
         report.add(
                 HttpLoad.openLoop(
-                        "refresh_token at 70 % of the ceiling", tokenUrl, seventyPercent, 64, WARM_UP, MEASURE, chain),
+                        "refresh_token at 70 % of the target load",
+                        tokenUrl, seventyPercent, 64, WARM_UP, MEASURE, chain),
                 ceiling);
         // tokens of their own: the owner's access token from the start of the group lives 15 minutes
         Setup introspecting = Setup.create(platform);

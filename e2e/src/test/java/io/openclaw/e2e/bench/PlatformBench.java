@@ -19,6 +19,7 @@ import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.Signature;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +44,8 @@ class PlatformBench {
     // the services' JIT compilers share the two cores with the load: a short warm-up measures the compiler
     // (HTTP scenarios go on warming up until the throughput is steady, see HttpLoad)
     private static final Duration WARM_UP = Duration.ofSeconds(Long.getLong("bench.warmup", 15));
+    // a grant's code path is larger than a no-op's: the compiler works on it for a minute under load
+    private static final Duration GRANT_WARM_UP = Duration.ofSeconds(Long.getLong("bench.grant-warmup", 60));
     private static final Duration MEASURE = Duration.ofSeconds(Long.getLong("bench.seconds", 15));
     private static final Path OUT = QuarkusAppProcess.moduleDir("docs").resolve("benchmarks");
     private static final Set<String> SELECTED =
@@ -67,10 +70,11 @@ class PlatformBench {
 
     private void tokens(PlatformUnderTest platform) throws Exception {
         BenchReport report = new BenchReport("tokens");
-        LoadResult ceiling = signingCeiling();
-        report.add(ceiling);
+        // the no-op first: the services just started still compile in the background for a while
         LoadResult noop = noop("token no-op (/q/health/live)", platform.token.baseUrl());
         report.add(noop);
+        LoadResult ceiling = signingCeiling("RS256 signing ceiling (2 threads, in-process)");
+        report.add(ceiling);
 
         Setup setup = Setup.create(platform);
         String tokenUrl = platform.token.baseUrl();
@@ -79,25 +83,25 @@ class PlatformBench {
                 FORM,
                 formBody(Map.of(
                         "grant_type", "client_credentials", "client_id", setup.keyId, "client_secret", setup.key)));
-        report.add(
-                HttpLoad.closedLoop(
-                        "client_credentials", tokenUrl, 32, WARM_UP, MEASURE, i -> fixed(grant, 200, "access_token")),
-                ceiling);
+        List<LoadResult> grants = new ArrayList<>();
+        grants.add(HttpLoad.closedLoop(
+                "client_credentials", tokenUrl, 32, GRANT_WARM_UP, MEASURE, i -> fixed(grant, 200, "access_token")));
         HttpLoad.ConnectionFactory chain = i -> refreshChain(setup.pairDevice());
-        report.add(HttpLoad.closedLoop("refresh_token with rotation", tokenUrl, 32, WARM_UP, MEASURE, chain), ceiling);
+        grants.add(HttpLoad.closedLoop("refresh_token with rotation", tokenUrl, 32, GRANT_WARM_UP, MEASURE, chain));
+        // the ceiling moves with whatever else shares the machine: measured again, and the higher of the two is
+        // the limit every grant is compared with
+        LoadResult again = signingCeiling("RS256 signing ceiling, again after the closed loops");
+        report.add(again);
+        LoadResult limit = again.throughput() > ceiling.throughput() ? again : ceiling;
         // the latency target: p99 at 70 % of the target load (0.6 x the ceiling), i.e. at 0.42 x the ceiling, sent
         // as an open loop so that a slow answer does not hold back the requests due after it
-        int seventyPercent = (int) Math.round(ceiling.throughput() * 0.6 * 0.7);
-        report.add(
-                HttpLoad.openLoop(
-                        "client_credentials at 70 % of the target load",
-                        tokenUrl, seventyPercent, 64, WARM_UP, MEASURE, i -> fixed(grant, 200, "access_token")),
-                ceiling);
-        report.add(
-                HttpLoad.openLoop(
-                        "refresh_token at 70 % of the target load",
-                        tokenUrl, seventyPercent, 64, WARM_UP, MEASURE, chain),
-                ceiling);
+        int seventyPercent = (int) Math.round(limit.throughput() * 0.6 * 0.7);
+        grants.add(HttpLoad.openLoop(
+                "client_credentials at 70 % of the target load",
+                tokenUrl, seventyPercent, 64, WARM_UP, MEASURE, i -> fixed(grant, 200, "access_token")));
+        grants.add(HttpLoad.openLoop(
+                "refresh_token at 70 % of the target load", tokenUrl, seventyPercent, 64, WARM_UP, MEASURE, chain));
+        grants.forEach(result -> report.add(result, limit));
         // tokens of their own: the owner's access token from the start of the group lives 15 minutes
         Setup introspecting = Setup.create(platform);
         String access = introspecting.deviceAccessToken();
@@ -117,7 +121,7 @@ class PlatformBench {
                         WARM_UP,
                         MEASURE,
                         i -> fixed(introspect, 200, "\"active\":true")),
-                ceiling);
+                limit);
         report.add(
                 LoadGenerator.closedLoop(
                         "pairing exchange (issue + pair)",
@@ -125,7 +129,7 @@ class PlatformBench {
                         WARM_UP,
                         MEASURE,
                         worker -> () -> setup.pairDevice() != null),
-                ceiling);
+                limit);
         resources(report, platform);
         report.write(OUT);
     }
@@ -374,12 +378,16 @@ class PlatformBench {
                         "  in flight, from a non-blocking client on one thread (so that the load generator takes as little as",
                         "  possible of the two cores); latencies go into an HDR histogram. Open-loop scenarios send at a fixed rate",
                         "  and measure each latency from the moment its request was due (no coordinated omission).",
-                        "- **Warm-up**: at least 15 s, then 5 s rounds until two rounds differ by less than 5 % (the services' JIT",
-                        "  compilers share the cores with the load; a short warm-up measures the compiler).",
+                        "- **Warm-up**: at least 15 s (60 s for grants), then 5 s rounds until the last three lie within 5 % of",
+                        "  each other (at most 120 s): the services' JIT compilers share the cores with the load for a minute or",
+                        "  more while throughput creeps up, and a short warm-up measures the compiler.",
                         "- **At the service** (pairing, keys): a dedicated instance of the packaged service with its own broker,",
                         "  PostgreSQL and Redis, called with tokens of a test signing key it trusts, as it would run on its own node.",
                         "- **tokens**: token-service with the services it calls (key-rotation-, pairing-service), the broker and the",
                         "  stores; audit-service is stopped meanwhile, so its ingest and detection do not share the two cores.",
+                        "  The signing ceiling is measured before and after the closed loops (services just started still compile",
+                        "  in the background); grants are compared with the higher of the two. The latency target is read in an",
+                        "  open loop at 70 % of the target load, i.e. 0.7 × 0.6 × the ceiling.",
                         "- **Platform** scenarios (the full pairing exchange, audit) run with all four services, where every request",
                         "  also causes relay, audit ingest with the hash chain and detection on the same cores.",
                         "",
@@ -418,20 +426,19 @@ class PlatformBench {
     }
 
     /** RS256 signatures per second from 2 threads with a 2048-bit key: the ceiling of every grant. */
-    static LoadResult signingCeiling() throws Exception {
+    static LoadResult signingCeiling(String scenario) throws Exception {
         KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
         generator.initialize(2048);
         PrivateKey key = generator.generateKeyPair().getPrivate();
         byte[] payload = new byte[300];
-        return LoadGenerator.closedLoop(
-                "RS256 signing ceiling (2 threads, in-process)", 2, WARM_UP, MEASURE, worker -> {
-                    Signature signature = Signature.getInstance("SHA256withRSA");
-                    return () -> {
-                        signature.initSign(key);
-                        signature.update(payload);
-                        return signature.sign().length == 256;
-                    };
-                });
+        return LoadGenerator.closedLoop(scenario, 2, WARM_UP, MEASURE, worker -> {
+            Signature signature = Signature.getInstance("SHA256withRSA");
+            return () -> {
+                signature.initSign(key);
+                signature.update(payload);
+                return signature.sign().length == 256;
+            };
+        });
     }
 
     /** A device's chain of refresh grants: each request presents the token the previous answer returned. */

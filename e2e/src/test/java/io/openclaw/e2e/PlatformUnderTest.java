@@ -1,6 +1,7 @@
 package io.openclaw.e2e;
 
 import io.openclaw.testing.KafkaBroker;
+import io.openclaw.testing.Ports;
 import io.openclaw.testing.PostgresServer;
 import io.openclaw.testing.QuarkusAppProcess;
 import io.openclaw.testing.RedisServer;
@@ -54,9 +55,9 @@ public final class PlatformUnderTest implements AutoCloseable {
         int keysRedis = 3;
         adminKey = System.getProperty("openclaw.e2e.admin-key", "ock_test_BootstrapAdminKeyForTests00000001NhVnv");
 
-        int tokenPort = free();
-        int pairingPort = free();
-        int keysPort = free();
+        int tokenPort = Ports.free();
+        int pairingPort = Ports.free();
+        int keysPort = Ports.free();
         String jwks = "http://127.0.0.1:" + tokenPort + "/.well-known/jwks.json";
         Map<String, String> common = new LinkedHashMap<>();
         common.put("kafka.bootstrap.servers", broker.bootstrapServers());
@@ -178,14 +179,6 @@ public final class PlatformUnderTest implements AutoCloseable {
                 "postgres",
                 "quarkus.datasource.password",
                 "");
-    }
-
-    private static int free() {
-        try (var socket = new java.net.ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
     }
 
     private static Path tempDir(String prefix) {

@@ -2,11 +2,11 @@ package io.openclaw.pairing;
 
 import static org.awaitility.Awaitility.await;
 
+import io.openclaw.testing.Ports;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -25,7 +25,7 @@ final class StandaloneRedis {
 
     static synchronized int start() {
         String existing = System.getProperty(PORT);
-        int port = existing != null ? Integer.parseInt(existing) : freePort();
+        int port = existing != null ? Integer.parseInt(existing) : Ports.free();
         try {
             Process process = new ProcessBuilder(
                             "redis-server",
@@ -75,14 +75,6 @@ final class StandaloneRedis {
             return true;
         } catch (IOException e) {
             return false;
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

@@ -4,7 +4,6 @@ import io.openclaw.events.Topics;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -86,7 +85,7 @@ public final class KafkaBroker implements AutoCloseable {
     public static KafkaBroker create() {
         try {
             return new KafkaBroker(
-                    Files.createTempDirectory("openclaw-kafka-"), locateLibDir(), freePort(), freePort(), 3, false);
+                    Files.createTempDirectory("openclaw-kafka-"), locateLibDir(), Ports.free(), Ports.free(), 3, false);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -361,15 +360,6 @@ public final class KafkaBroker implements AutoCloseable {
                     e);
         }
         return dir;
-    }
-
-    static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     static void deleteRecursively(Path root) {

@@ -36,7 +36,7 @@ public final class PostgresServer implements AutoCloseable {
         Path bin = binaries();
         try {
             Path dir = Files.createTempDirectory("openclaw-pg-");
-            PostgresServer server = new PostgresServer(dir.resolve("data"), KafkaBroker.freePort(), bin);
+            PostgresServer server = new PostgresServer(dir.resolve("data"), Ports.free(), bin);
             if (isRoot()) {
                 run(List.of("chown", "postgres", dir.toString()), 30);
             }

@@ -217,7 +217,7 @@ public final class QuarkusAppProcess implements AutoCloseable {
     public static final class Builder {
         private final String name;
         private final Path moduleDir;
-        private int port = KafkaBroker.freePort();
+        private int port = Ports.free();
         private final Map<String, String> properties = new LinkedHashMap<>();
         private final Map<String, String> environment = new LinkedHashMap<>();
         private Duration startTimeout = Duration.ofSeconds(180);

@@ -37,7 +37,7 @@ public final class RedisServer implements AutoCloseable {
     public static RedisServer create(String appendfsync) {
         try {
             RedisServer server =
-                    new RedisServer(Files.createTempDirectory("openclaw-redis-"), KafkaBroker.freePort(), appendfsync);
+                    new RedisServer(Files.createTempDirectory("openclaw-redis-"), Ports.free(), appendfsync);
             server.start();
             return server;
         } catch (IOException e) {

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.openclaw.testing.Ports;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,7 +33,7 @@ class DevRedisStartIT {
         Container container =
                 statefulSet.getSpec().getTemplate().getSpec().getContainers().get(0);
         assertThat(container.getCommand()).startsWith("sh", "-c");
-        int port = freePort();
+        int port = Ports.free();
         String script = container
                 .getCommand()
                 .get(2)
@@ -82,11 +82,5 @@ class DevRedisStartIT {
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         process.waitFor(10, TimeUnit.SECONDS);
         return output;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -2,9 +2,9 @@ package io.openclaw.keys.support;
 
 import static org.awaitility.Awaitility.await;
 
+import io.openclaw.testing.Ports;
 import java.io.IOException;
 import java.net.HttpURLConnection;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,7 +39,7 @@ public final class SecondInstance implements AutoCloseable {
             throw new IllegalStateException("package the service first (mvnw -pl key-rotation-service verify)");
         }
         Config config = ConfigProvider.getConfig();
-        int port = freePort();
+        int port = Ports.free();
         Path log = Path.of("target/second-instance-" + port + ".log");
         String reactiveUrl = jdbcUrl.replace("jdbc:postgresql://", "postgresql://");
         List<String> command = new ArrayList<>(List.of(
@@ -102,12 +102,6 @@ public final class SecondInstance implements AutoCloseable {
             return connection.getResponseCode() == 200;
         } catch (IOException e) {
             return false;
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 

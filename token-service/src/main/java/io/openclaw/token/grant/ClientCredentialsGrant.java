@@ -7,9 +7,8 @@ import io.openclaw.token.access.AccessTokenMinter;
 import io.openclaw.token.access.AccessTokenMinter.MintedToken;
 import io.openclaw.token.audit.FailClosedAudit;
 import io.openclaw.token.events.TokenEvents;
-import io.openclaw.token.outbox.Outbox;
+import io.openclaw.token.outbox.StandaloneEvents;
 import io.openclaw.token.revocation.RevocationDenylist;
-import io.openclaw.token.store.Database;
 import io.openclaw.token.upstream.KeyVerificationClient;
 import io.openclaw.token.upstream.KeyVerificationClient.Verification;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -31,8 +30,7 @@ public class ClientCredentialsGrant {
     private final KeyVerificationClient keys;
     private final AccessTokenMinter minter;
     private final RevocationDenylist denylist;
-    private final Database database;
-    private final Outbox outbox;
+    private final StandaloneEvents events;
     private final FailClosedAudit audit;
     private final Clock clock;
 
@@ -40,15 +38,13 @@ public class ClientCredentialsGrant {
             KeyVerificationClient keys,
             AccessTokenMinter minter,
             RevocationDenylist denylist,
-            Database database,
-            Outbox outbox,
+            StandaloneEvents events,
             FailClosedAudit audit,
             Clock clock) {
         this.keys = keys;
         this.minter = minter;
         this.denylist = denylist;
-        this.database = database;
-        this.outbox = outbox;
+        this.events = events;
         this.audit = audit;
         this.clock = clock;
     }
@@ -89,32 +85,26 @@ public class ClientCredentialsGrant {
         String eventId = FailClosedAudit.eventId();
         List<Expected> expected = audit.expect(eventId);
         try {
-            // one statement: auto-commit, a single round trip
-            database.inSingleStatement(connection -> {
-                outbox.add(
-                        connection,
-                        TokenEvents.event(EventType.TOKEN_ISSUED, now)
-                                .id(eventId)
-                                .accountId(verification.accountId())
-                                .actor(verification.keyId())
-                                .subject(verification.keyId())
-                                .sourceIp(context.sourceIp())
-                                .userAgent(context.userAgent())
-                                .data(EventFields.GRANT_TYPE, GRANT_TYPE)
-                                .data(EventFields.SCOPES, access.scopes())
-                                .data(EventFields.JTI, access.jti())
-                                .data(EventFields.KID, access.kid())
-                                .data(EventFields.CLIENT_ID, verification.keyId())
-                                .data(EventFields.KEY_ID, verification.keyId())
-                                .data(EventFields.EXPIRES_AT, access.expiresAt().toString())
-                                .build());
-                return null;
-            });
+            // no other change to commit with it: a group commit shares the INSERT with concurrent grants
+            events.commit(TokenEvents.event(EventType.TOKEN_ISSUED, now)
+                    .id(eventId)
+                    .accountId(verification.accountId())
+                    .actor(verification.keyId())
+                    .subject(verification.keyId())
+                    .sourceIp(context.sourceIp())
+                    .userAgent(context.userAgent())
+                    .data(EventFields.GRANT_TYPE, GRANT_TYPE)
+                    .data(EventFields.SCOPES, access.scopes())
+                    .data(EventFields.JTI, access.jti())
+                    .data(EventFields.KID, access.kid())
+                    .data(EventFields.CLIENT_ID, verification.keyId())
+                    .data(EventFields.KEY_ID, verification.keyId())
+                    .data(EventFields.EXPIRES_AT, access.expiresAt().toString())
+                    .build());
         } catch (RuntimeException e) {
             audit.forget(expected);
             throw e;
         }
-        outbox.wake();
         audit.await(expected);
         return new TokenResponse(
                 access.jwt(), "Bearer", access.expiresIn(), null, String.join(" ", access.scopes()), null);

@@ -4,8 +4,7 @@ import io.openclaw.events.EventFields;
 import io.openclaw.events.EventType;
 import io.openclaw.events.Outcome;
 import io.openclaw.token.events.TokenEvents;
-import io.openclaw.token.outbox.Outbox;
-import io.openclaw.token.store.Database;
+import io.openclaw.token.outbox.StandaloneEvents;
 import io.openclaw.token.store.StoreUnavailableException;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,34 +14,26 @@ import java.time.Clock;
 @ApplicationScoped
 public class GrantRejections {
 
-    private final Database database;
-    private final Outbox outbox;
+    private final StandaloneEvents events;
     private final Clock clock;
 
-    public GrantRejections(Database database, Outbox outbox, Clock clock) {
-        this.database = database;
-        this.outbox = outbox;
+    public GrantRejections(StandaloneEvents events, Clock clock) {
+        this.events = events;
         this.clock = clock;
     }
 
     public void record(String grantType, String actor, String accountId, String reason, ClientContext context) {
         try {
-            database.inSingleStatement(connection -> {
-                outbox.add(
-                        connection,
-                        TokenEvents.event(EventType.TOKEN_REJECTED, clock.instant())
-                                .accountId(accountId)
-                                .actor(actor)
-                                .subject(grantType == null ? "unknown" : grantType)
-                                .outcome(Outcome.FAILURE)
-                                .reason(reason)
-                                .sourceIp(context.sourceIp())
-                                .userAgent(context.userAgent())
-                                .data(EventFields.GRANT_TYPE, grantType)
-                                .build());
-                return null;
-            });
-            outbox.wake();
+            events.commit(TokenEvents.event(EventType.TOKEN_REJECTED, clock.instant())
+                    .accountId(accountId)
+                    .actor(actor)
+                    .subject(grantType == null ? "unknown" : grantType)
+                    .outcome(Outcome.FAILURE)
+                    .reason(reason)
+                    .sourceIp(context.sourceIp())
+                    .userAgent(context.userAgent())
+                    .data(EventFields.GRANT_TYPE, grantType)
+                    .build());
         } catch (StoreUnavailableException e) {
             Log.warnf("could not record a %s rejection (%s): PostgreSQL unavailable", grantType, reason);
         } catch (IllegalArgumentException e) {

@@ -284,6 +284,47 @@ class GrantsIT {
     }
 
     @Test
+    void concurrentClientCredentialsGrantsEachCommitExactlyTheirOwnIssuedEvent() throws Exception {
+        // the issued events of concurrent grants share group commits: each must still be there, once, for its token
+        String account = Platform.randomAccount();
+        String keyId = "key_c" + account.substring(4);
+        String secret = Platform.registerKey(keyId, account, "VALID", "devices:read");
+        int grants = 48;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(16);
+        try (EventTap tap = EventTap.open(Topics.TOKEN_EVENTS)) {
+            List<java.util.concurrent.Future<String>> tokens = new java.util.ArrayList<>();
+            for (int i = 0; i < grants; i++) {
+                tokens.add(pool.submit(() -> Platform.clientCredentials(keyId, secret, null)
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .path("access_token")));
+            }
+            java.util.Set<String> jtis = new java.util.HashSet<>();
+            for (java.util.concurrent.Future<String> token : tokens) {
+                jtis.add(verifier.verify(token.get(30, java.util.concurrent.TimeUnit.SECONDS))
+                        .orElseThrow()
+                        .getJwtId());
+            }
+            assertThat(jtis).hasSize(grants);
+            for (String jti : jtis) {
+                tap.await(
+                        e -> e.type().equals(EventType.TOKEN_ISSUED.type()) && jti.equals(e.string("jti")),
+                        Duration.ofSeconds(20));
+            }
+            List<String> published =
+                    tap
+                            .matching(e -> e.type().equals(EventType.TOKEN_ISSUED.type()) && keyId.equals(e.subject()))
+                            .stream()
+                            .map(e -> e.string("jti"))
+                            .toList();
+            assertThat(published).hasSize(grants).containsExactlyInAnyOrderElementsOf(jtis);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void revokedOrSuspendedKeysAreInvalidClients() {
         String account = Platform.randomAccount();
         String revoked = Platform.registerKey("key_r" + account.substring(4), account, "REVOKED", "devices:read");

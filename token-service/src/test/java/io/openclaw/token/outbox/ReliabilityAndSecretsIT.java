@@ -98,6 +98,9 @@ class ReliabilityAndSecretsIT {
         String account = Platform.randomAccount();
         String code = Platform.issueCode(account, "data:read");
         String refreshToken = Platform.pairedDevice(account, "data:read").getString("refresh_token");
+        String keyId = "key_p" + account.substring(4);
+        String secret = Platform.registerKey(keyId, account, "VALID", "devices:read");
+        Platform.clientCredentials(keyId, secret, null).then().statusCode(200);
         String database = databaseName();
         try (Connection admin = java.sql.DriverManager.getConnection(
                         "jdbc:postgresql://127.0.0.1:5432/postgres", "postgres", "");
@@ -108,6 +111,11 @@ class ReliabilityAndSecretsIT {
             try {
                 Platform.refresh(refreshToken).then().statusCode(503).body("error", equalTo("temporarily_unavailable"));
                 Platform.exchange(code).then().statusCode(503).body("error", equalTo("temporarily_unavailable"));
+                // no token without its issued event committed
+                Platform.clientCredentials(keyId, secret, null)
+                        .then()
+                        .statusCode(503)
+                        .body("error", equalTo("temporarily_unavailable"));
                 given().auth()
                         .oauth2(Platform.bearer(account, "key_owner", "devices:read"))
                         .get("/v1/devices")

@@ -13,9 +13,9 @@ import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Recorder;
 
 /**
- * Drives one scenario: a warm-up, then a measured run, in closed loop (N workers, each issuing its next
- * request when the previous one answered) or open loop (a fixed arrival rate, latency measured from the
- * intended start so that queueing is not hidden — no coordinated omission).
+ * Drives one scenario that is not an HTTP loop (in-process signing, a multi-request journey): a warm-up, then a
+ * measured closed loop of N workers, each starting its next operation when the previous one finished. HTTP
+ * scenarios, closed and open loops, use {@link HttpLoad}.
  */
 public final class LoadGenerator {
 
@@ -51,35 +51,6 @@ public final class LoadGenerator {
                 scenario, "closed", workers, elapsed, ok.get(), errors.get(), recorder.getIntervalHistogram());
     }
 
-    public static LoadResult openLoop(
-            String scenario,
-            int ratePerSecond,
-            int workers,
-            Duration warmUp,
-            Duration measure,
-            OperationFactory factory)
-            throws Exception {
-        List<Operation> operations = new ArrayList<>();
-        for (int i = 0; i < workers; i++) {
-            operations.add(factory.create(i));
-        }
-        paced(operations, ratePerSecond, warmUp, new Recorder(3), new AtomicLong(), new AtomicLong());
-        Recorder recorder = new Recorder(3);
-        AtomicLong ok = new AtomicLong();
-        AtomicLong errors = new AtomicLong();
-        long started = System.nanoTime();
-        paced(operations, ratePerSecond, measure, recorder, ok, errors);
-        Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
-        return LoadResult.of(
-                scenario,
-                "open@" + ratePerSecond + "/s",
-                workers,
-                elapsed,
-                ok.get(),
-                errors.get(),
-                recorder.getIntervalHistogram());
-    }
-
     private static void run(
             List<Operation> operations, Duration duration, Recorder recorder, AtomicLong ok, AtomicLong errors)
             throws InterruptedException {
@@ -103,47 +74,6 @@ public final class LoadGenerator {
         LockSupport.parkNanos(duration.toNanos());
         running.set(false);
         done.await(60, TimeUnit.SECONDS);
-        pool.shutdownNow();
-    }
-
-    private static void paced(
-            List<Operation> operations,
-            int rate,
-            Duration duration,
-            Recorder recorder,
-            AtomicLong ok,
-            AtomicLong errors)
-            throws InterruptedException {
-        long intervalNanos = 1_000_000_000L / rate;
-        int workers = operations.size();
-        ExecutorService pool = Executors.newFixedThreadPool(workers);
-        CountDownLatch done = new CountDownLatch(workers);
-        long begin = System.nanoTime();
-        long end = begin + duration.toNanos();
-        for (int w = 0; w < workers; w++) {
-            int worker = w;
-            Operation operation = operations.get(w);
-            pool.execute(() -> {
-                try {
-                    for (long n = worker; ; n += workers) {
-                        long intended = begin + n * intervalNanos;
-                        if (intended >= end) {
-                            break;
-                        }
-                        long wait = intended - System.nanoTime();
-                        if (wait > 0) {
-                            LockSupport.parkNanos(wait);
-                        }
-                        boolean success = invoke(operation);
-                        recorder.recordValue(Math.max(1, (System.nanoTime() - intended) / 1_000));
-                        (success ? ok : errors).incrementAndGet();
-                    }
-                } finally {
-                    done.countDown();
-                }
-            });
-        }
-        done.await(duration.toSeconds() + 120, TimeUnit.SECONDS);
         pool.shutdownNow();
     }
 

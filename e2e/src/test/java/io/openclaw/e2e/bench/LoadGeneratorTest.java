@@ -29,15 +29,6 @@ class LoadGeneratorTest {
     }
 
     @Test
-    void anOpenLoopIssuesTheRequestedRate() throws Exception {
-        LoadResult result = LoadGenerator.openLoop(
-                "paced", 200, 2, Duration.ofMillis(50), Duration.ofMillis(500), worker -> () -> true);
-
-        assertThat(result.ok()).isBetween(90L, 101L);
-        assertThat(result.errors()).isZero();
-    }
-
-    @Test
     void theReportWritesJsonMarkdownAndAChartWithTheRatioToItsLimit(@TempDir Path dir) throws Exception {
         LoadResult noop = new LoadResult("no-op", "closed", 4, 1, 1000, 0, 1000, 100, 200, 300, 400);
         LoadResult real = new LoadResult("verify", "closed", 4, 1, 600, 2, 600, 150, 250, 900, 1200);

@@ -26,11 +26,11 @@ public class StandaloneEvents {
     private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
     private final ReentrantLock turn = new ReentrantLock();
 
-    /** An event waiting for its batch; written and failure are set by the writer before it gives up its turn. */
+    /** An event waiting for its batch; the writer sets written or failure before it gives up its turn. */
     private static final class Pending {
         private final CloudEvent event;
         private boolean written;
-        private StoreUnavailableException failure;
+        private RuntimeException failure;
 
         private Pending(CloudEvent event) {
             this.event = event;
@@ -43,9 +43,9 @@ public class StandaloneEvents {
     }
 
     /**
-     * Commits the event to the outbox and wakes the relay. Fails with {@link StoreUnavailableException} when
-     * its batch could not be committed, with {@link IllegalArgumentException} for an event of no known type
-     * (checked here, so that one bad event never fails the others of its batch).
+     * Commits the event to the outbox and wakes the relay. Fails as its batch failed ({@link
+     * StoreUnavailableException} when PostgreSQL could not commit it), or at once with {@link
+     * IllegalArgumentException} for an event of no known type, so that one bad event never fails the others.
      */
     public void commit(CloudEvent event) {
         Outbox.topicOf(event);
@@ -77,11 +77,8 @@ public class StandaloneEvents {
                 return null;
             });
             batch.forEach(p -> p.written = true);
-        } catch (StoreUnavailableException e) {
-            batch.forEach(p -> p.failure = e);
         } catch (RuntimeException e) {
-            StoreUnavailableException failure = new StoreUnavailableException(new java.sql.SQLException(e));
-            batch.forEach(p -> p.failure = failure);
+            batch.forEach(p -> p.failure = e);
         }
     }
 }

@@ -68,16 +68,62 @@ public class AccessTokenMinter {
     }
 
     public MintedToken mint(Request request, Duration lifetime) {
-        Header current = header(keyRing.active());
-        SigningKey key = current.key();
+        return sign(draft(lifetime), request);
+    }
+
+    /**
+     * What a token will be, before its subject and scopes are known: the key that signs it, its jti and its
+     * lifetime. A grant whose event must record these before the token exists (the refresh rotation writes
+     * its event in the same statement that claims the token) drafts first and {@link #sign}s after.
+     */
+    public static final class Draft {
+        private final Header header;
+        private final String jti;
+        private final Instant issuedAt;
+        private final Instant expiresAt;
+
+        private Draft(Header header, String jti, Instant issuedAt, Instant expiresAt) {
+            this.header = header;
+            this.jti = jti;
+            this.issuedAt = issuedAt;
+            this.expiresAt = expiresAt;
+        }
+
+        public String jti() {
+            return jti;
+        }
+
+        public String kid() {
+            return header.key().kid();
+        }
+
+        public Instant expiresAt() {
+            return expiresAt;
+        }
+    }
+
+    public Draft draft() {
+        return draft(config.accessTokenLifetime());
+    }
+
+    private Draft draft(Duration lifetime) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
-        Instant expiresAt = now.plus(lifetime);
-        String jti = UUID.randomUUID().toString();
-        List<String> scopes = List.copyOf(new LinkedHashSet<>(request.scopes()));
-        byte[] claims = claims(request, jti, now, expiresAt, scopes);
+        return new Draft(header(keyRing.active()), UUID.randomUUID().toString(), now, now.plus(lifetime));
+    }
+
+    /** Signs a drafted token for the request; its scopes are the request's, once each. */
+    public MintedToken sign(Draft draft, Request request) {
+        SigningKey key = draft.header.key();
+        List<String> scopes = distinct(request.scopes());
+        byte[] claims = claims(request, draft.jti, draft.issuedAt, draft.expiresAt, scopes);
         String jwt = CompactJws.sign(
-                key.alg(), key.privateKey(), current.encoded() + '.' + CompactJws.B64.encodeToString(claims));
-        return new MintedToken(jwt, jti, key.kid(), now, expiresAt, scopes);
+                key.alg(), key.privateKey(), draft.header.encoded() + '.' + CompactJws.B64.encodeToString(claims));
+        return new MintedToken(jwt, draft.jti, key.kid(), draft.issuedAt, draft.expiresAt, scopes);
+    }
+
+    /** The scopes a token carries for these requested ones: each once, in order. */
+    public static List<String> distinct(List<String> scopes) {
+        return List.copyOf(new LinkedHashSet<>(scopes));
     }
 
     private Header header(SigningKey active) {

@@ -52,6 +52,33 @@ public class Outbox {
         }
     }
 
+    /**
+     * An INSERT of one outbox row per row of {@code from}, for an event that the same statement completes:
+     * the caller builds the event as far as it knows it before the statement ({@link #bindCompleted}) and the
+     * SQL expressions give its subject, partition key and the data fields that only the statement's own rows
+     * hold ({@code dataFields}: a {@code jsonb} object merged over the event's data). Used where one statement
+     * both makes a change and records its event, so the change costs one round trip.
+     */
+    public static String insertCompleted(String from, String subject, String partitionKey, String dataFields) {
+        return "INSERT INTO outbox (event_id, topic, ce_source, ce_type, ce_time, ce_subject, partition_key,"
+                + " traceparent, data, relay_owner) SELECT ?, ?, ?, ?, ?, " + subject + ", " + partitionKey
+                + ", ?, convert_to((convert_from(?, 'UTF8')::jsonb || " + dataFields + ")::text, 'UTF8'), ? FROM "
+                + from;
+    }
+
+    /** Binds the parameters of an {@link #insertCompleted} statement from {@code index}; the next free index. */
+    public static int bindCompleted(PreparedStatement statement, int index, CloudEvent event) throws SQLException {
+        statement.setString(index, event.id());
+        statement.setString(index + 1, topicOf(event));
+        statement.setString(index + 2, event.source());
+        statement.setString(index + 3, event.type());
+        statement.setString(index + 4, event.time().toString());
+        statement.setString(index + 5, event.traceparent());
+        statement.setBytes(index + 6, CloudEventJson.dataBytes(event));
+        statement.setString(index + 7, REPLICA);
+        return index + 8;
+    }
+
     /** The topic an event is published to; {@link IllegalArgumentException} for a type that has none. */
     static String topicOf(CloudEvent event) {
         return event.eventType()

@@ -2,6 +2,7 @@ package io.openclaw.token.refresh;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.openclaw.events.CloudEvent;
 import io.openclaw.events.EventFields;
 import io.openclaw.events.EventType;
 import io.openclaw.events.MetricNames;
@@ -29,6 +30,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HexFormat;
@@ -86,21 +88,40 @@ public class RefreshTokenRotation {
 
     private record Family(String familyId, String deviceId, String accountId, List<String> scopes, int generation) {}
 
+    /** Stands in the event template for the fields the rotating statement fills in from the family. */
+    private static final String FROM_FAMILY = "(from the family)";
+
+    private static final String GENERATION = "generation";
+
     /**
-     * Claims the presented token and creates its successor in one statement: the conditional UPDATE is the
-     * single-use decision, the successor INSERT and the family's last use ride along. No row: the token is
-     * not usable (unknown, rotated, revoked or expired) and {@link #refuse} says why.
+     * One statement, in auto-commit, is the whole rotation: the conditional UPDATE claims the presented token
+     * (the single-use decision), the successor is inserted, the family's last use moves and the
+     * {@code token.refreshed} event goes into the outbox, completed with the family's identities by the
+     * statement itself. The access token's jti, key and expiry are drafted before and it is signed after the
+     * commit, so the rotation costs one round trip and holds its locks for no signature. No row: the token is
+     * not usable (unknown, rotated, revoked, expired, or asked for scopes outside its grant) and {@link
+     * #refuse} says why.
      */
     private static final String ROTATE = "WITH claimed AS ("
             + " UPDATE refresh_token t SET state = 'rotated', rotated_at = ?, successor_hash = ?, successor_enc = ?"
             + " FROM refresh_family f"
             + " WHERE t.token_hash = ? AND t.state = 'active' AND f.id = t.family_id AND f.state = 'active'"
-            + " AND f.absolute_expires_at > ? AND f.last_used_at > ?"
-            + " RETURNING f.id, f.device_id, f.account_id, f.scopes, t.generation),"
+            + " AND f.absolute_expires_at > ? AND f.last_used_at > ? AND f.scopes @> ?::text[]"
+            + " RETURNING f.id, f.device_id, f.account_id, f.scopes, t.generation,"
+            + " COALESCE(?::text[], f.scopes) AS granted),"
             + " successor AS (INSERT INTO refresh_token (token_hash, family_id, generation, state, created_at)"
             + " SELECT ?, id, generation + 1, 'active', ? FROM claimed),"
-            + " touched AS (UPDATE refresh_family SET last_used_at = ? WHERE id = (SELECT id FROM claimed))"
-            + " SELECT id, device_id, account_id, scopes, generation FROM claimed";
+            + " touched AS (UPDATE refresh_family SET last_used_at = ? WHERE id = (SELECT id FROM claimed)),"
+            + " recorded AS ("
+            + Outbox.insertCompleted(
+                    "claimed",
+                    "id",
+                    "account_id",
+                    "jsonb_build_object('" + EventFields.ACCOUNT_ID + "', account_id, '" + EventFields.ACTOR
+                            + "', device_id, '" + EventFields.SUBJECT + "', id, '" + EventFields.FAMILY_ID
+                            + "', id, '" + EventFields.DEVICE_ID + "', device_id, '" + EventFields.SCOPES
+                            + "', to_jsonb(granted), '" + GENERATION + "', generation + 1)")
+            + ") SELECT id, device_id, account_id, scopes, generation FROM claimed";
 
     public TokenResponse refresh(String refreshToken, List<String> requestedScopes, ClientContext context) {
         if (!RefreshTokens.isWellFormed(refreshToken)) {
@@ -108,17 +129,30 @@ public class RefreshTokenRotation {
         }
         audit.checkReachable();
         byte[] hash = RefreshTokens.hash(refreshToken);
+        List<String> requested = requestedScopes == null || requestedScopes.isEmpty()
+                ? null
+                : AccessTokenMinter.distinct(requestedScopes);
         String eventId = FailClosedAudit.eventId();
         List<Expected> expected = audit.expect(eventId);
         Result result;
         try {
-            result = database.inTransaction(connection -> {
-                Instant now = clock.instant();
-                Result rotated = rotate(connection, hash, requestedScopes, now, context, eventId, expected);
-                return rotated != null
-                        ? rotated
-                        : refuse(connection, hash, requestedScopes, now, context, eventId, expected);
-            });
+            String successor = RefreshTokens.generate();
+            byte[] successorHash = RefreshTokens.hash(successor);
+            AccessTokenMinter.Draft draft = minter.draft();
+            Instant now = clock.instant();
+            Family family = database.inSingleStatement(connection ->
+                    rotate(connection, hash, successor, successorHash, requested, draft, now, context, eventId));
+            if (family != null) {
+                List<String> scopes = requested != null ? requested : family.scopes();
+                MintedToken access = minter.sign(
+                        draft,
+                        new AccessTokenMinter.Request(
+                                family.deviceId(), family.accountId(), family.deviceId(), scopes));
+                result = new Rotated(response(access, successor, family), expected, hash, successorHash);
+            } else {
+                result = database.inTransaction(
+                        connection -> refuse(connection, hash, requested, clock.instant(), context, eventId, expected));
+            }
         } catch (RuntimeException e) {
             audit.forget(expected);
             throw e;
@@ -142,20 +176,29 @@ public class RefreshTokenRotation {
         return rotated.response();
     }
 
-    /** Rotates the presented token if it and its family are usable; null if not. */
-    private Result rotate(
+    /** Rotates the presented token if it and its family are usable and records the event; null if not. */
+    private Family rotate(
             Connection connection,
             byte[] hash,
-            List<String> requestedScopes,
+            String successor,
+            byte[] successorHash,
+            List<String> requested,
+            AccessTokenMinter.Draft draft,
             Instant now,
             ClientContext context,
-            String eventId,
-            List<Expected> expected)
+            String eventId)
             throws SQLException {
-        String successor = RefreshTokens.generate();
-        byte[] successorHash = RefreshTokens.hash(successor);
         boolean keepSuccessor = !config.refreshReuseGrace().isZero() || audit.enabled();
-        Family family;
+        CloudEvent template = TokenEvents.event(EventType.TOKEN_REFRESHED, now)
+                .id(eventId)
+                .actor(FROM_FAMILY)
+                .subject(FROM_FAMILY)
+                .sourceIp(context.sourceIp())
+                .userAgent(context.userAgent())
+                .data(EventFields.JTI, draft.jti())
+                .data(EventFields.KID, draft.kid())
+                .data(EventFields.EXPIRES_AT, draft.expiresAt().toString())
+                .build();
         try (PreparedStatement update = connection.prepareStatement(ROTATE)) {
             update.setTimestamp(1, Sql.ts(now));
             update.setBytes(2, successorHash);
@@ -167,25 +210,23 @@ public class RefreshTokenRotation {
             update.setBytes(4, hash);
             update.setTimestamp(5, Sql.ts(now));
             update.setTimestamp(6, Sql.ts(now.minus(config.refreshIdleLifetime())));
-            update.setBytes(7, successorHash);
-            update.setTimestamp(8, Sql.ts(now));
-            update.setTimestamp(9, Sql.ts(now));
+            update.setArray(7, Sql.textArray(connection, requested != null ? requested : List.of()));
+            if (requested != null) {
+                update.setArray(8, Sql.textArray(connection, requested));
+            } else {
+                update.setNull(8, Types.ARRAY);
+            }
+            update.setBytes(9, successorHash);
+            update.setTimestamp(10, Sql.ts(now));
+            update.setTimestamp(11, Sql.ts(now));
+            Outbox.bindCompleted(update, 12, template);
             ResultSet row = update.executeQuery();
             if (!row.next()) {
                 return null;
             }
-            family = new Family(
+            return new Family(
                     row.getString(1), row.getString(2), row.getString(3), Sql.strings(row.getArray(4)), row.getInt(5));
         }
-        List<String> scopes = grantedScopes(family.scopes(), requestedScopes);
-        if (scopes == null) {
-            connection.rollback();
-            return new Refused(OAuthException.invalidScope("requested scope exceeds the original grant"), null, false);
-        }
-        int generation = family.generation() + 1;
-        MintedToken access = mint(family, scopes);
-        outbox.add(connection, refreshed(family, access, generation, now, context, null, eventId));
-        return new Rotated(response(access, successor, family), expected, hash, successorHash);
     }
 
     private Result refuse(
@@ -199,11 +240,14 @@ public class RefreshTokenRotation {
             throws SQLException {
         try (PreparedStatement select = connection.prepareStatement(
                 "SELECT t.state, t.generation, t.rotated_at, t.successor_hash, t.successor_enc,"
-                        + " f.id, f.device_id, f.account_id, f.scopes, f.state, t.undelivered, s.state"
+                        + " f.id, f.device_id, f.account_id, f.scopes, f.state, t.undelivered, s.state,"
+                        + " f.absolute_expires_at > ? AND f.last_used_at > ?"
                         + " FROM refresh_token t JOIN refresh_family f ON f.id = t.family_id"
                         + " LEFT JOIN refresh_token s ON s.token_hash = t.successor_hash"
                         + " WHERE t.token_hash = ? FOR UPDATE OF f")) {
-            select.setBytes(1, hash);
+            select.setTimestamp(1, Sql.ts(now));
+            select.setTimestamp(2, Sql.ts(now.minus(config.refreshIdleLifetime())));
+            select.setBytes(3, hash);
             ResultSet row = select.executeQuery();
             if (!row.next()) {
                 rejected(connection, null, "unknown", "unknown_refresh_token", now, context);
@@ -218,6 +262,11 @@ public class RefreshTokenRotation {
                         OAuthException.invalidGrant("refresh token is revoked", "family_revoked"), null, false);
             }
             if ("active".equals(row.getString(1))) {
+                boolean withinLifetime = row.getBoolean(13);
+                if (withinLifetime && grantedScopes(family.scopes(), requestedScopes) == null) {
+                    return new Refused(
+                            OAuthException.invalidScope("requested scope exceeds the original grant"), null, false);
+                }
                 DeviceRevocation.Revoked revoked = revocation.revokeInTransaction(
                         connection, family.deviceId(), null, family.deviceId(), "refresh_token_expired", context);
                 return new Refused(
@@ -270,7 +319,7 @@ public class RefreshTokenRotation {
                             .userAgent(context.userAgent())
                             .data(EventFields.FAMILY_ID, family.familyId())
                             .data(EventFields.DEVICE_ID, family.deviceId())
-                            .data("generation", family.generation())
+                            .data(GENERATION, family.generation())
                             .build());
             return new Refused(
                     OAuthException.invalidGrant("refresh token is revoked", "refresh_token_reuse"), revoked, true);
@@ -325,7 +374,7 @@ public class RefreshTokenRotation {
                 new AccessTokenMinter.Request(family.deviceId(), family.accountId(), family.deviceId(), scopes));
     }
 
-    private static io.openclaw.events.CloudEvent refreshed(
+    private static CloudEvent refreshed(
             Family family,
             MintedToken access,
             int generation,
@@ -347,7 +396,7 @@ public class RefreshTokenRotation {
                 .data(EventFields.DEVICE_ID, family.deviceId())
                 .data(EventFields.SCOPES, access.scopes())
                 .data(EventFields.EXPIRES_AT, access.expiresAt().toString())
-                .data("generation", generation)
+                .data(GENERATION, generation)
                 .build();
     }
 

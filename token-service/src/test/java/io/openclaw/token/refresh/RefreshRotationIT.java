@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.equalTo;
 
 import io.openclaw.events.CloudEvent;
 import io.openclaw.events.EventType;
+import io.openclaw.events.Outcome;
 import io.openclaw.events.Topics;
 import io.openclaw.testing.EventTap;
 import io.openclaw.testing.JwtResource;
@@ -21,8 +22,11 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -89,6 +93,70 @@ class RefreshRotationIT {
                 .body("error", equalTo("invalid_scope"));
         // the refused request did not consume the token
         Platform.refresh(narrowed.getString("refresh_token")).then().statusCode(200);
+    }
+
+    @Test
+    void theRefreshedEventNamesTheFamilyTheDeviceAndTheAccessTokenItCameWith() {
+        String account = Platform.randomAccount();
+        JsonPath paired = Platform.pairedDevice(account, "data:read", "device:control");
+        String device = paired.getString("device_id");
+        try (EventTap tap = EventTap.open(Topics.TOKEN_EVENTS)) {
+            JsonPath first = given().contentType(ContentType.URLENC)
+                    .header("User-Agent", "hub/1.0")
+                    .formParam("grant_type", "refresh_token")
+                    .formParam("refresh_token", paired.getString("refresh_token"))
+                    .formParam("scope", "device:control device:control")
+                    .post("/v1/oauth/token")
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .jsonPath();
+            JsonPath second = Platform.refresh(first.getString("refresh_token"))
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .jsonPath();
+            for (JsonPath answer : List.of(first, second)) {
+                JsonPath claims = claims(answer.getString("access_token"));
+                CloudEvent refreshed = tap.await(
+                        e -> e.type().equals(EventType.TOKEN_REFRESHED.type())
+                                && claims.getString("jti").equals(e.string("jti")),
+                        Duration.ofSeconds(20));
+                assertThat(refreshed.accountId()).isEqualTo(account);
+                assertThat(refreshed.actor()).isEqualTo(device);
+                assertThat(refreshed.string("device_id")).isEqualTo(device);
+                assertThat(refreshed.subject()).startsWith("fam_").isEqualTo(refreshed.string("family_id"));
+                assertThat(refreshed.string("subject")).isEqualTo(refreshed.subject());
+                assertThat(refreshed.partitionKey()).isEqualTo(account);
+                assertThat(refreshed.string("kid"))
+                        .isEqualTo(header(answer.getString("access_token")).getString("kid"));
+                assertThat(Instant.parse(refreshed.string("expires_at")).getEpochSecond())
+                        .isEqualTo(claims.getLong("exp"));
+                assertThat(refreshed.strings("scopes"))
+                        .isEqualTo(List.of(answer.getString("scope").split(" ")));
+                assertThat(refreshed.outcome()).isEqualTo(Outcome.SUCCESS);
+            }
+            List<CloudEvent> chain = tap.matching(
+                    e -> e.type().equals(EventType.TOKEN_REFRESHED.type()) && account.equals(e.accountId()));
+            assertThat(chain).hasSize(2);
+            assertThat(chain.get(0).strings("scopes")).containsExactly("device:control");
+            assertThat(chain.get(0).userAgent()).isEqualTo("hub/1.0");
+            assertThat(chain.get(1).strings("scopes")).containsExactly("data:read", "device:control");
+            assertThat(chain.get(1).number("generation")).isEqualTo(chain.get(0).number("generation") + 1);
+            assertThat(chain.get(1).subject()).isEqualTo(chain.get(0).subject());
+        }
+    }
+
+    private static JsonPath claims(String jwt) {
+        return part(jwt, 1);
+    }
+
+    private static JsonPath header(String jwt) {
+        return part(jwt, 0);
+    }
+
+    private static JsonPath part(String jwt, int index) {
+        return new JsonPath(new String(Base64.getUrlDecoder().decode(jwt.split("\\.")[index]), StandardCharsets.UTF_8));
     }
 
     @Test

@@ -19,8 +19,10 @@ import java.util.concurrent.Semaphore;
 @ApplicationScoped
 public class Outbox {
 
-    static final String INSERT = "INSERT INTO outbox (event_id, topic, ce_source, ce_type, ce_time, ce_subject,"
-            + " partition_key, traceparent, data, relay_owner) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String COLUMNS = "(event_id, topic, ce_source, ce_type, ce_time, ce_subject, partition_key,"
+            + " traceparent, data, relay_owner)";
+
+    static final String INSERT = "INSERT INTO outbox " + COLUMNS + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
     /** This replica, as written into the rows it commits. */
     static final String REPLICA = java.util.UUID.randomUUID().toString();
@@ -60,23 +62,14 @@ public class Outbox {
      * both makes a change and records its event, so the change costs one round trip.
      */
     public static String insertCompleted(String from, String subject, String partitionKey, String dataFields) {
-        return "INSERT INTO outbox (event_id, topic, ce_source, ce_type, ce_time, ce_subject, partition_key,"
-                + " traceparent, data, relay_owner) SELECT ?, ?, ?, ?, ?, " + subject + ", " + partitionKey
+        return "INSERT INTO outbox " + COLUMNS + " SELECT ?, ?, ?, ?, ?, " + subject + ", " + partitionKey
                 + ", ?, convert_to((convert_from(?, 'UTF8')::jsonb || " + dataFields + ")::text, 'UTF8'), ? FROM "
                 + from;
     }
 
     /** Binds the parameters of an {@link #insertCompleted} statement from {@code index}; the next free index. */
     public static int bindCompleted(PreparedStatement statement, int index, CloudEvent event) throws SQLException {
-        statement.setString(index, event.id());
-        statement.setString(index + 1, topicOf(event));
-        statement.setString(index + 2, event.source());
-        statement.setString(index + 3, event.type());
-        statement.setString(index + 4, event.time().toString());
-        statement.setString(index + 5, event.traceparent());
-        statement.setBytes(index + 6, CloudEventJson.dataBytes(event));
-        statement.setString(index + 7, REPLICA);
-        return index + 8;
+        return bindPayload(statement, bindAttributes(statement, index, event), event);
     }
 
     /** The topic an event is published to; {@link IllegalArgumentException} for a type that has none. */
@@ -87,16 +80,28 @@ public class Outbox {
     }
 
     private static void bind(PreparedStatement insert, CloudEvent event) throws SQLException {
-        insert.setString(1, event.id());
-        insert.setString(2, topicOf(event));
-        insert.setString(3, event.source());
-        insert.setString(4, event.type());
-        insert.setString(5, event.time().toString());
-        insert.setString(6, event.subject());
-        insert.setString(7, event.partitionKey());
-        insert.setString(8, event.traceparent());
-        insert.setBytes(9, CloudEventJson.dataBytes(event));
-        insert.setString(10, REPLICA);
+        int index = bindAttributes(insert, 1, event);
+        insert.setString(index, event.subject());
+        insert.setString(index + 1, event.partitionKey());
+        bindPayload(insert, index + 2, event);
+    }
+
+    /** event_id, topic, ce_source, ce_type, ce_time. */
+    private static int bindAttributes(PreparedStatement statement, int index, CloudEvent event) throws SQLException {
+        statement.setString(index, event.id());
+        statement.setString(index + 1, topicOf(event));
+        statement.setString(index + 2, event.source());
+        statement.setString(index + 3, event.type());
+        statement.setString(index + 4, event.time().toString());
+        return index + 5;
+    }
+
+    /** traceparent, data, relay_owner. */
+    private static int bindPayload(PreparedStatement statement, int index, CloudEvent event) throws SQLException {
+        statement.setString(index, event.traceparent());
+        statement.setBytes(index + 1, CloudEventJson.dataBytes(event));
+        statement.setString(index + 2, REPLICA);
+        return index + 3;
     }
 
     /** Tells the relay that events were committed, so it publishes without waiting for its next poll. */

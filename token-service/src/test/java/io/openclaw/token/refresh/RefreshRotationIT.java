@@ -236,6 +236,47 @@ class RefreshRotationIT {
     }
 
     @Test
+    void concurrentRefreshesOfDifferentFamiliesAllRotateAndEachRecordsItsOwnEvent() throws Exception {
+        String account = Platform.randomAccount();
+        int parallel = 24;
+        List<JsonPath> devices = new ArrayList<>();
+        for (int i = 0; i < parallel; i++) {
+            devices.add(Platform.pairedDevice(account, "data:read"));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(parallel);
+        CountDownLatch start = new CountDownLatch(1);
+        try (EventTap tap = EventTap.open(Topics.TOKEN_EVENTS)) {
+            List<Future<JsonPath>> answers = new ArrayList<>();
+            for (JsonPath device : devices) {
+                Callable<JsonPath> call = () -> {
+                    start.await();
+                    return Platform.refresh(device.getString("refresh_token"))
+                            .then()
+                            .statusCode(200)
+                            .extract()
+                            .jsonPath();
+                };
+                answers.add(pool.submit(call));
+            }
+            start.countDown();
+            for (int i = 0; i < parallel; i++) {
+                JsonPath rotated = answers.get(i).get();
+                String device = devices.get(i).getString("device_id");
+                assertThat(rotated.getString("device_id")).isEqualTo(device);
+                String jti = claims(rotated.getString("access_token")).getString("jti");
+                CloudEvent refreshed = tap.await(
+                        e -> e.type().equals(EventType.TOKEN_REFRESHED.type()) && jti.equals(e.string("jti")),
+                        Duration.ofSeconds(20));
+                assertThat(refreshed.actor()).isEqualTo(device);
+                // the successor was committed with its rotation: it rotates in turn
+                Platform.refresh(rotated.getString("refresh_token")).then().statusCode(200);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void aFamilyIdleLongerThanTheIdleLifetimeCannotRefresh() {
         JsonPath paired = Platform.pairedDevice(Platform.randomAccount(), "data:read");
         clock.shift(Duration.ofDays(14).plusMinutes(1));

@@ -76,29 +76,9 @@ public class AccessTokenMinter {
      * lifetime. A grant whose event must record these before the token exists (the refresh rotation writes
      * its event in the same statement that claims the token) drafts first and {@link #sign}s after.
      */
-    public static final class Draft {
-        private final Header header;
-        private final String jti;
-        private final Instant issuedAt;
-        private final Instant expiresAt;
-
-        private Draft(Header header, String jti, Instant issuedAt, Instant expiresAt) {
-            this.header = header;
-            this.jti = jti;
-            this.issuedAt = issuedAt;
-            this.expiresAt = expiresAt;
-        }
-
-        public String jti() {
-            return jti;
-        }
-
+    public record Draft(Header header, String jti, Instant issuedAt, Instant expiresAt) {
         public String kid() {
             return header.key().kid();
-        }
-
-        public Instant expiresAt() {
-            return expiresAt;
         }
     }
 
@@ -113,12 +93,12 @@ public class AccessTokenMinter {
 
     /** Signs a drafted token for the request; its scopes are the request's, once each. */
     public MintedToken sign(Draft draft, Request request) {
-        SigningKey key = draft.header.key();
+        SigningKey key = draft.header().key();
         List<String> scopes = distinct(request.scopes());
-        byte[] claims = claims(request, draft.jti, draft.issuedAt, draft.expiresAt, scopes);
+        byte[] claims = claims(request, draft.jti(), draft.issuedAt(), draft.expiresAt(), scopes);
         String jwt = CompactJws.sign(
-                key.alg(), key.privateKey(), draft.header.encoded() + '.' + CompactJws.B64.encodeToString(claims));
-        return new MintedToken(jwt, draft.jti, key.kid(), draft.issuedAt, draft.expiresAt, scopes);
+                key.alg(), key.privateKey(), draft.header().encoded() + '.' + CompactJws.B64.encodeToString(claims));
+        return new MintedToken(jwt, draft.jti(), key.kid(), draft.issuedAt(), draft.expiresAt(), scopes);
     }
 
     /** The scopes a token carries for these requested ones: each once, in order. */

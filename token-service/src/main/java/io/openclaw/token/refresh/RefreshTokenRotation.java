@@ -189,15 +189,9 @@ public class RefreshTokenRotation {
             String eventId)
             throws SQLException {
         boolean keepSuccessor = !config.refreshReuseGrace().isZero() || audit.enabled();
-        CloudEvent template = TokenEvents.event(EventType.TOKEN_REFRESHED, now)
-                .id(eventId)
+        CloudEvent template = refreshed(now, context, null, eventId, draft.jti(), draft.kid(), draft.expiresAt())
                 .actor(FROM_FAMILY)
                 .subject(FROM_FAMILY)
-                .sourceIp(context.sourceIp())
-                .userAgent(context.userAgent())
-                .data(EventFields.JTI, draft.jti())
-                .data(EventFields.KID, draft.kid())
-                .data(EventFields.EXPIRES_AT, draft.expiresAt().toString())
                 .build();
         try (PreparedStatement update = connection.prepareStatement(ROTATE)) {
             update.setTimestamp(1, Sql.ts(now));
@@ -382,22 +376,34 @@ public class RefreshTokenRotation {
             ClientContext context,
             String reason,
             String eventId) {
-        return TokenEvents.event(EventType.TOKEN_REFRESHED, now)
-                .id(eventId)
+        return refreshed(now, context, reason, eventId, access.jti(), access.kid(), access.expiresAt())
                 .accountId(family.accountId())
                 .actor(family.deviceId())
                 .subject(family.familyId())
-                .reason(reason)
-                .sourceIp(context.sourceIp())
-                .userAgent(context.userAgent())
-                .data(EventFields.JTI, access.jti())
-                .data(EventFields.KID, access.kid())
                 .data(EventFields.FAMILY_ID, family.familyId())
                 .data(EventFields.DEVICE_ID, family.deviceId())
                 .data(EventFields.SCOPES, access.scopes())
-                .data(EventFields.EXPIRES_AT, access.expiresAt().toString())
                 .data(GENERATION, generation)
                 .build();
+    }
+
+    /** A {@code token.refreshed} event with what is known before the family is: the caller and the access token. */
+    private static CloudEvent.Builder refreshed(
+            Instant now,
+            ClientContext context,
+            String reason,
+            String eventId,
+            String jti,
+            String kid,
+            Instant expiresAt) {
+        return TokenEvents.event(EventType.TOKEN_REFRESHED, now)
+                .id(eventId)
+                .reason(reason)
+                .sourceIp(context.sourceIp())
+                .userAgent(context.userAgent())
+                .data(EventFields.JTI, jti)
+                .data(EventFields.KID, kid)
+                .data(EventFields.EXPIRES_AT, expiresAt.toString());
     }
 
     private static TokenResponse response(MintedToken access, String refreshToken, Family family) {

@@ -13,6 +13,7 @@ import io.openclaw.events.Outcome;
 import io.openclaw.events.Topics;
 import io.openclaw.testing.EventTap;
 import io.openclaw.testing.JwtResource;
+import io.openclaw.testing.KafkaBroker;
 import io.openclaw.testing.KafkaResource;
 import io.openclaw.testing.PostgresResource;
 import io.openclaw.testing.TestJwt;
@@ -33,6 +34,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import javax.sql.DataSource;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.Test;
@@ -68,6 +71,43 @@ class AuditLogIT {
                 .then()
                 .statusCode(200)
                 .body("items.size()", equalTo(2));
+    }
+
+    @Test
+    void theWritersShareThePartitionsAndStoreEveryOneOfThemChained() throws Exception {
+        String account = TestEvents.account();
+        int partitions =
+                TestEvents.producer().partitionsFor(Topics.PAIRING_EVENTS).size();
+        List<String> ids = new ArrayList<>();
+        for (int partition = 0; partition < partitions; partition++) {
+            for (int i = 0; i < 2; i++) {
+                CloudEvent event = TestEvents.codeIssued(account, TestEvents.id("key_"), Instant.now());
+                ProducerRecord<String, byte[]> record = KafkaCloudEvents.toRecord(event);
+                TestEvents.send(new ProducerRecord<>(
+                        record.topic(), partition, record.key(), record.value(), record.headers()));
+                ids.add(event.id());
+            }
+        }
+
+        await().atMost(WAIT).untilAsserted(() -> assertThat(
+                        count("SELECT count(*) FROM audit_record WHERE account_id = ?", account))
+                .isEqualTo(ids.size()));
+        try (Admin admin = KafkaBroker.shared().admin()) {
+            ConsumerGroupDescription group = admin.describeConsumerGroups(List.of("openclaw-audit-log"))
+                    .describedGroups()
+                    .get("openclaw-audit-log")
+                    .get();
+            assertThat(group.members()).hasSize(2);
+            assertThat(group.members())
+                    .allSatisfy(member ->
+                            assertThat(member.assignment().topicPartitions()).isNotEmpty());
+        }
+        given().auth()
+                .oauth2(TestJwt.platformAdmin().sign())
+                .get("/v1/audit/integrity")
+                .then()
+                .statusCode(200)
+                .body("status", equalTo("intact"));
     }
 
     @Test

@@ -41,6 +41,14 @@ public interface AuditConfig {
         int maxBatch();
 
         /**
+         * Writer threads, each a consumer of the group with its own connection: the partitions (and so the hash
+         * chains, one per partition) are shared out among them, and one writer's database round trip overlaps
+         * another's parsing and hashing. More writers than partitions idle.
+         */
+        @WithDefault("2")
+        int writers();
+
+        /**
          * How long one poll blocks waiting for records (the loop sleeps in the broker fetch meanwhile, it does
          * not spin; stopping wakes it at once).
          */

@@ -11,7 +11,9 @@ import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -23,7 +25,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-/** Runs the audit log writer ({@link AuditIngestor}) on its own thread while the application runs. */
+/**
+ * Runs the audit log writers ({@link AuditIngestor}), each on its own thread with its own consumer of the
+ * writers' group, while the application runs.
+ */
 @ApplicationScoped
 public class IngestLoop {
 
@@ -32,8 +37,8 @@ public class IngestLoop {
     private final MeterRegistry registry;
     private final OutboxRelay relay;
     private final Map<String, Object> kafka;
-    private AuditIngestor ingestor;
-    private Thread thread;
+    private final List<AuditIngestor> ingestors = new ArrayList<>();
+    private final List<Thread> threads = new ArrayList<>();
     private KafkaProducer<String, byte[]> deadLetterProducer;
 
     public IngestLoop(
@@ -56,52 +61,57 @@ public class IngestLoop {
         }
         deadLetterProducer =
                 new KafkaProducer<>(producerConfig(kafka), new StringSerializer(), new ByteArraySerializer());
-        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
-                consumerConfig(
-                        kafka,
-                        config.ingest().groupId(),
-                        config.ingest().maxBatch(),
-                        config.ingest().fetchMinBytes(),
-                        config.ingest().fetchMaxWait()),
-                new StringDeserializer(),
-                new ByteArrayDeserializer());
         Counter storedRecords = Counter.builder("openclaw.audit.records.stored")
                 .description("Events stored in the audit log")
                 .register(registry);
-        ingestor = new AuditIngestor(
-                consumer,
-                new AuditIngestor.Settings(
-                        config.ingest().topics(),
-                        config.ingest().pollTimeout(),
-                        config.ingest().retryBackoff()),
-                new AuditStore(dataSource),
-                new EventCheck(),
-                new DeadLetters(deadLetterProducer, registry),
-                IngestFaults.NONE,
-                stored -> {
-                    storedRecords.increment(stored.size());
-                    relay.wake();
-                });
-        thread = new Thread(ingestor, "audit-log-writer");
-        thread.setDaemon(true);
-        thread.start();
+        for (int i = 1; i <= config.ingest().writers(); i++) {
+            Map<String, Object> consumerConfig = consumerConfig(
+                    kafka,
+                    config.ingest().groupId(),
+                    config.ingest().maxBatch(),
+                    config.ingest().fetchMinBytes(),
+                    config.ingest().fetchMaxWait());
+            consumerConfig.put(ConsumerConfig.CLIENT_ID_CONFIG, "audit-log-writer-" + i);
+            AuditIngestor ingestor = new AuditIngestor(
+                    new KafkaConsumer<>(consumerConfig, new StringDeserializer(), new ByteArrayDeserializer()),
+                    new AuditIngestor.Settings(
+                            config.ingest().topics(),
+                            config.ingest().pollTimeout(),
+                            config.ingest().retryBackoff()),
+                    new AuditStore(dataSource),
+                    new EventCheck(),
+                    new DeadLetters(deadLetterProducer, registry),
+                    IngestFaults.NONE,
+                    stored -> {
+                        storedRecords.increment(stored.size());
+                        relay.wake();
+                    });
+            Thread thread = new Thread(ingestor, "audit-log-writer-" + i);
+            thread.setDaemon(true);
+            ingestors.add(ingestor);
+            threads.add(thread);
+        }
+        threads.forEach(Thread::start);
     }
 
     void stop(@Observes ShutdownEvent stop) {
-        if (ingestor != null) {
-            ingestor.stop();
-            try {
-                thread.join(10_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            deadLetterProducer.close();
+        if (ingestors.isEmpty()) {
+            return;
         }
+        ingestors.forEach(AuditIngestor::stop);
+        try {
+            for (Thread thread : threads) {
+                thread.join(10_000);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        deadLetterProducer.close();
     }
 
-    /** Whether the writer thread is alive (false when disabled). */
+    /** Whether every writer thread is alive (false when disabled). */
     public boolean running() {
-        return thread != null && thread.isAlive();
+        return !threads.isEmpty() && threads.stream().allMatch(Thread::isAlive);
     }
 
     /** Consumer settings of the writer: manual commits, committed reads only, bounded batches. */

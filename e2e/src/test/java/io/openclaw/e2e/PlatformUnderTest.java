@@ -41,6 +41,8 @@ public final class PlatformUnderTest implements AutoCloseable {
     public final String adminKey;
     /** key-rotation-service's database on {@link #postgres}, for journeys that move its schedule forward. */
     public final String keysDatabase;
+    /** audit-service's database on {@link #postgres}, for benchmarks that read how far its writer got. */
+    public final String auditDatabase;
 
     private PlatformUnderTest() {
         broker = KafkaBroker.shared();
@@ -50,6 +52,7 @@ public final class PlatformUnderTest implements AutoCloseable {
         String keysDb = postgres.createDatabase("openclaw_keys");
         keysDatabase = keysDb;
         String auditDb = postgres.createDatabase("openclaw_audit");
+        auditDatabase = auditDb;
         int pairingRedis = 1;
         int tokenRedis = 2;
         int keysRedis = 3;

@@ -19,13 +19,11 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import javax.sql.DataSource;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -250,23 +248,16 @@ public final class AuditStore {
         ps.setString(20, r.traceparent());
     }
 
-    /** Rollup cells in the order of their primary key, so that writers sharing cells never deadlock. */
-    private static final Comparator<RollupKey> ROLLUP_ORDER = Comparator.comparing(RollupKey::keyId)
-            .thenComparing(RollupKey::minute)
-            .thenComparing(RollupKey::outcome)
-            .thenComparing(RollupKey::network);
-
     private static void upsertRollups(Connection c, Map<RollupKey, Long> rollups) throws SQLException {
         if (rollups.isEmpty()) {
             return;
         }
-        Map<RollupKey, Long> sorted = new TreeMap<>(ROLLUP_ORDER);
-        sorted.putAll(rollups);
         try (PreparedStatement ps =
                 c.prepareStatement("INSERT INTO key_usage_rollup (key_id, minute, outcome, network, account_id, count) "
                         + "VALUES (?,?,?,?,?,?) ON CONFLICT (key_id, minute, outcome, network) "
                         + "DO UPDATE SET count = key_usage_rollup.count + EXCLUDED.count")) {
-            for (Map.Entry<RollupKey, Long> e : sorted.entrySet()) {
+            // in primary-key order (IngestBatch keeps them so): writers sharing cells cannot deadlock
+            for (Map.Entry<RollupKey, Long> e : rollups.entrySet()) {
                 RollupKey k = e.getKey();
                 ps.setString(1, k.keyId());
                 ps.setObject(2, OffsetDateTime.ofInstant(k.minute(), ZoneOffset.UTC));

@@ -51,6 +51,10 @@ class PlatformBench {
     private static final Path OUT = QuarkusAppProcess.moduleDir("docs").resolve("benchmarks");
     private static final Set<String> SELECTED =
             Set.of(System.getProperty("bench", "all").split(","));
+    // -Dbench.scenarios=refresh,introspection: only the token scenarios whose names contain one of these (the
+    // signing ceiling always runs); for profiling one scenario without the rest of the group
+    private static final List<String> SCENARIOS =
+            List.of(System.getProperty("bench.scenarios", "").split(","));
 
     @Test
     @Order(3)
@@ -72,8 +76,9 @@ class PlatformBench {
     private void tokens(PlatformUnderTest platform) throws Exception {
         BenchReport report = new BenchReport("tokens");
         // the no-op first: the services just started still compile in the background for a while
-        LoadResult noop = noop("token no-op (/q/health/live)", platform.token.baseUrl());
-        report.add(noop);
+        if (wanted("token no-op")) {
+            report.add(noop("token no-op (/q/health/live)", platform.token.baseUrl()));
+        }
         LoadResult ceiling = signingCeiling("RS256 signing ceiling (2 threads, in-process)");
         report.add(ceiling);
 
@@ -85,10 +90,19 @@ class PlatformBench {
                 formBody(Map.of(
                         "grant_type", "client_credentials", "client_id", setup.keyId, "client_secret", setup.key)));
         List<LoadResult> grants = new ArrayList<>();
-        grants.add(HttpLoad.closedLoop(
-                "client_credentials", tokenUrl, 32, GRANT_WARM_UP, MEASURE, i -> fixed(grant, 200, "access_token")));
+        if (wanted("client_credentials")) {
+            grants.add(HttpLoad.closedLoop(
+                    "client_credentials",
+                    tokenUrl,
+                    32,
+                    GRANT_WARM_UP,
+                    MEASURE,
+                    i -> fixed(grant, 200, "access_token")));
+        }
         HttpLoad.ConnectionFactory chain = i -> refreshChain(setup.pairDevice());
-        grants.add(HttpLoad.closedLoop("refresh_token with rotation", tokenUrl, 32, GRANT_WARM_UP, MEASURE, chain));
+        if (wanted("refresh_token with rotation")) {
+            grants.add(HttpLoad.closedLoop("refresh_token with rotation", tokenUrl, 32, GRANT_WARM_UP, MEASURE, chain));
+        }
         // the ceiling moves with whatever else shares the machine: measured again, and the higher of the two is
         // the limit every grant is compared with
         LoadResult again = signingCeiling("RS256 signing ceiling, again after the closed loops");
@@ -97,12 +111,35 @@ class PlatformBench {
         // the latency target: p99 at 70 % of the target load (0.6 x the ceiling), i.e. at 0.42 x the ceiling, sent
         // as an open loop so that a slow answer does not hold back the requests due after it
         int seventyPercent = (int) Math.round(limit.throughput() * 0.6 * 0.7);
-        grants.add(HttpLoad.openLoop(
-                "client_credentials at 70 % of the target load",
-                tokenUrl, seventyPercent, 64, WARM_UP, MEASURE, i -> fixed(grant, 200, "access_token")));
-        grants.add(HttpLoad.openLoop(
-                "refresh_token at 70 % of the target load", tokenUrl, seventyPercent, 64, WARM_UP, MEASURE, chain));
+        if (wanted("client_credentials at 70 %")) {
+            grants.add(HttpLoad.openLoop(
+                    "client_credentials at 70 % of the target load",
+                    tokenUrl, seventyPercent, 64, WARM_UP, MEASURE, i -> fixed(grant, 200, "access_token")));
+        }
+        if (wanted("refresh_token at 70 %")) {
+            grants.add(HttpLoad.openLoop(
+                    "refresh_token at 70 % of the target load", tokenUrl, seventyPercent, 64, WARM_UP, MEASURE, chain));
+        }
         grants.forEach(result -> report.add(result, limit));
+        if (wanted("introspection")) {
+            introspection(platform, tokenUrl, report, limit);
+        }
+        if (wanted("pairing exchange")) {
+            report.add(
+                    LoadGenerator.closedLoop(
+                            "pairing exchange (issue + pair)",
+                            4,
+                            WARM_UP,
+                            MEASURE,
+                            worker -> () -> setup.pairDevice() != null),
+                    limit);
+        }
+        resources(report, platform);
+        report.write(OUT);
+    }
+
+    private static void introspection(PlatformUnderTest platform, String tokenUrl, BenchReport report, LoadResult limit)
+            throws Exception {
         // tokens of their own: the owner's access token from the start of the group lives 15 minutes
         Setup introspecting = Setup.create(platform);
         String access = introspecting.deviceAccessToken();
@@ -123,16 +160,12 @@ class PlatformBench {
                         MEASURE,
                         i -> fixed(introspect, 200, "\"active\":true")),
                 limit);
-        report.add(
-                LoadGenerator.closedLoop(
-                        "pairing exchange (issue + pair)",
-                        4,
-                        WARM_UP,
-                        MEASURE,
-                        worker -> () -> setup.pairDevice() != null),
-                limit);
-        resources(report, platform);
-        report.write(OUT);
+    }
+
+    /** Whether a token scenario is to run: all of them unless {@code bench.scenarios} names some. */
+    private static boolean wanted(String scenario) {
+        return SCENARIOS.stream().allMatch(String::isBlank)
+                || SCENARIOS.stream().anyMatch(s -> !s.isBlank() && scenario.contains(s.strip()));
     }
 
     /**

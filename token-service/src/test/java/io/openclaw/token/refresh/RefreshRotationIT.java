@@ -237,20 +237,30 @@ class RefreshRotationIT {
 
     @Test
     void concurrentRefreshesOfDifferentFamiliesAllRotateAndEachRecordsItsOwnEvent() throws Exception {
+        // concurrent rotations share one statement: each answer, token and event must still be its own device's
         String account = Platform.randomAccount();
         int parallel = 24;
         List<JsonPath> devices = new ArrayList<>();
         for (int i = 0; i < parallel; i++) {
-            devices.add(Platform.pairedDevice(account, "data:read"));
+            devices.add(Platform.pairedDevice(account, "data:read", "device:control"));
         }
         ExecutorService pool = Executors.newFixedThreadPool(parallel);
         CountDownLatch start = new CountDownLatch(1);
         try (EventTap tap = EventTap.open(Topics.TOKEN_EVENTS)) {
             List<Future<JsonPath>> answers = new ArrayList<>();
-            for (JsonPath device : devices) {
+            for (int i = 0; i < parallel; i++) {
+                String refreshToken = devices.get(i).getString("refresh_token");
+                // every other device narrows its scopes
+                boolean narrow = i % 2 == 0;
                 Callable<JsonPath> call = () -> {
                     start.await();
-                    return Platform.refresh(device.getString("refresh_token"))
+                    var request = given().contentType(ContentType.URLENC)
+                            .formParam("grant_type", "refresh_token")
+                            .formParam("refresh_token", refreshToken);
+                    if (narrow) {
+                        request.formParam("scope", "device:control");
+                    }
+                    return request.post("/v1/oauth/token")
                             .then()
                             .statusCode(200)
                             .extract()
@@ -262,13 +272,23 @@ class RefreshRotationIT {
             for (int i = 0; i < parallel; i++) {
                 JsonPath rotated = answers.get(i).get();
                 String device = devices.get(i).getString("device_id");
+                String scope = i % 2 == 0 ? "device:control" : "data:read device:control";
                 assertThat(rotated.getString("device_id")).isEqualTo(device);
-                String jti = claims(rotated.getString("access_token")).getString("jti");
+                assertThat(rotated.getString("scope")).isEqualTo(scope);
+                JsonPath claims = claims(rotated.getString("access_token"));
+                assertThat(claims.getString("sub")).isEqualTo(device);
+                assertThat(claims.getString("scope")).isEqualTo(scope);
+                String jti = claims.getString("jti");
                 CloudEvent refreshed = tap.await(
                         e -> e.type().equals(EventType.TOKEN_REFRESHED.type()) && jti.equals(e.string("jti")),
                         Duration.ofSeconds(20));
                 assertThat(refreshed.actor()).isEqualTo(device);
-                // the successor was committed with its rotation: it rotates in turn
+                assertThat(refreshed.string("device_id")).isEqualTo(device);
+                assertThat(refreshed.strings("scopes")).isEqualTo(List.of(scope.split(" ")));
+                // pairing made generation 1
+                assertThat(refreshed.number("generation")).isEqualTo(2L);
+                // the successor was committed with its rotation: it rotates in turn, and the presented token
+                // was spent
                 Platform.refresh(rotated.getString("refresh_token")).then().statusCode(200);
             }
         } finally {

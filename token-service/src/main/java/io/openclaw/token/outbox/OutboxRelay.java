@@ -15,9 +15,9 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.nio.charset.StandardCharsets;
-import java.sql.Array;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,8 +38,9 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * <p>A replica's relay publishes the rows that replica wrote at once (a fail-closed request there waits for
  * them) and another replica's rows once they are a few seconds old (that replica may have died).
  *
- * <p>A batch is one SELECT, the sends, one flush and one DELETE. Rows carry the parts of their Kafka record,
- * so nothing is parsed or re-validated here (rows written by an older version as JSON are still read).
+ * <p>A batch is one DELETE … RETURNING, the sends, one flush and a commit that does not wait for the disk.
+ * Rows carry the parts of their Kafka record, so nothing is parsed or re-validated here (rows written by an
+ * older version as JSON are still read).
  * Every acknowledged event is reported to the {@link DeliveryTracker} (the fail-closed audit switch waits on
  * it), every failed attempt too; {@link MetricNames#OUTBOX_LAG} is the age of the oldest row not yet
  * published.
@@ -128,25 +129,33 @@ public class OutboxRelay {
         }
     }
 
-    /** Publishes one batch of committed events; returns how many were published. */
+    /**
+     * Takes a batch of committed events out of the outbox, publishes them and commits the removal once the
+     * broker acknowledged every one; a failed send rolls the removal back. Returns how many were published.
+     */
     public int relayBatch() {
         return database.inTransaction(connection -> {
-            List<Long> ids = new ArrayList<>();
+            try (Statement settings = connection.createStatement()) {
+                // a removal lost in a crash only publishes its events again (consumers dedupe by event id), so
+                // this commit does not wait for its WAL to reach the disk
+                settings.execute("SET LOCAL synchronous_commit TO off");
+            }
             List<Future<RecordMetadata>> sends = new ArrayList<>();
-            try (PreparedStatement select = connection.prepareStatement(
-                    "SELECT id, topic, event_id, ce_source, ce_type, ce_time, ce_subject, partition_key, traceparent,"
-                            + " data, event_json, created_at FROM outbox"
-                            + " WHERE relay_owner = ? OR relay_owner IS NULL OR created_at < now() - interval '3 seconds'"
-                            + " ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED")) {
-                select.setString(1, Outbox.REPLICA);
-                select.setInt(2, BATCH);
-                try (ResultSet rows = select.executeQuery()) {
+            try (PreparedStatement take = connection.prepareStatement("WITH taken AS (DELETE FROM outbox WHERE id IN"
+                    + " (SELECT id FROM outbox"
+                    + " WHERE relay_owner = ? OR relay_owner IS NULL OR created_at < now() - interval '3 seconds'"
+                    + " ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED)"
+                    + " RETURNING id, topic, event_id, ce_source, ce_type, ce_time, ce_subject, partition_key,"
+                    + " traceparent, data, event_json, created_at)"
+                    + " SELECT * FROM taken ORDER BY id")) {
+                take.setString(1, Outbox.REPLICA);
+                take.setInt(2, BATCH);
+                try (ResultSet rows = take.executeQuery()) {
                     while (rows.next()) {
-                        if (ids.isEmpty()) {
+                        if (sends.isEmpty()) {
                             Timestamp created = rows.getTimestamp(12);
                             oldestPending = created == null ? Instant.now() : created.toInstant();
                         }
-                        ids.add(rows.getLong(1));
                         ProducerRecord<String, byte[]> record = record(rows);
                         String eventId = rows.getString(3);
                         sends.add(producer.producer().send(record, (metadata, error) -> {
@@ -157,7 +166,7 @@ public class OutboxRelay {
                     }
                 }
             }
-            if (ids.isEmpty()) {
+            if (sends.isEmpty()) {
                 oldestPending = null;
                 return 0;
             }
@@ -169,15 +178,10 @@ public class OutboxRelay {
                     throw new IllegalStateException("broker did not acknowledge an outbox event", e);
                 }
             }
-            try (PreparedStatement delete = connection.prepareStatement("DELETE FROM outbox WHERE id = ANY (?)")) {
-                Array array = connection.createArrayOf("bigint", ids.toArray());
-                delete.setArray(1, array);
-                delete.executeUpdate();
-            }
-            if (ids.size() < BATCH) {
+            if (sends.size() < BATCH) {
                 oldestPending = null;
             }
-            return ids.size();
+            return sends.size();
         });
     }
 

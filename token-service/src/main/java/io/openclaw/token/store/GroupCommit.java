@@ -3,16 +3,18 @@ package io.openclaw.token.store;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 
 /**
  * A group commit: concurrent callers' items share one write instead of one transaction each. A caller queues
- * its item and takes the writer's turn; whoever holds the turn writes everything queued so far (at most
- * {@code maxBatch}) with one call of the write function, so the others, when their turn comes, usually find
- * their item already written. The batch grows with the load by itself: while one write is under way, the
- * callers that arrive queue up for the next. Every caller returns its own item's result once the write that
- * held it returned, or fails with the exception that write failed with.
+ * its item and, if no write is under way, takes the writer's turn and writes everything queued so far (at
+ * most {@code maxBatch}) with one call of the write function; otherwise it waits. The batch grows with the
+ * load by itself: while one write is under way, the callers that arrive queue up for the next. The writer
+ * wakes each caller of its batch directly once the write returned, and, as it gives up its turn, the oldest
+ * caller still queued, which then takes the turn: no caller waits for the turn only to learn that its item was
+ * written. Every caller returns its own item's result, or fails with the exception its write failed with.
  *
  * @param <I> what a caller hands in
  * @param <O> what the write gives back for one item
@@ -24,12 +26,13 @@ public final class GroupCommit<I, O> {
     private final ConcurrentLinkedQueue<Pending<I, O>> queue = new ConcurrentLinkedQueue<>();
     private final ReentrantLock turn = new ReentrantLock();
 
-    /** An item waiting for its batch; the writer sets done (and the result) or failure before it gives up its turn. */
+    /** An item waiting for its batch; the writer sets the result or failure, then done, then wakes its caller. */
     private static final class Pending<I, O> {
         private final I item;
-        private boolean done;
+        private final Thread caller = Thread.currentThread();
         private O result;
         private RuntimeException failure;
+        private volatile boolean done;
 
         private Pending(I item) {
             this.item = item;
@@ -52,18 +55,30 @@ public final class GroupCommit<I, O> {
     public O submit(I item) {
         Pending<I, O> mine = new Pending<>(item);
         queue.add(mine);
-        turn.lock();
-        try {
-            while (!mine.done && mine.failure == null) {
-                writeQueued();
+        while (!mine.done) {
+            if (turn.tryLock()) {
+                try {
+                    if (!mine.done) {
+                        writeQueued();
+                    }
+                } finally {
+                    turn.unlock();
+                }
+                // the turn is free: the oldest caller still queued takes it (a caller that queued while this
+                // write was under way may have found the turn taken and be waiting)
+                Pending<I, O> next = queue.peek();
+                if (next != null) {
+                    LockSupport.unpark(next.caller);
+                }
+            } else {
+                // woken when its item is written, or to take the turn; a wake-up that came first is kept
+                LockSupport.park(this);
             }
-            if (mine.failure != null) {
-                throw mine.failure;
-            }
-            return mine.result;
-        } finally {
-            turn.unlock();
         }
+        if (mine.failure != null) {
+            throw mine.failure;
+        }
+        return mine.result;
     }
 
     /** Items waiting for a write. */
@@ -86,10 +101,15 @@ public final class GroupCommit<I, O> {
             }
             for (int i = 0; i < batch.size(); i++) {
                 batch.get(i).result = results.get(i);
-                batch.get(i).done = true;
             }
         } catch (RuntimeException e) {
             batch.forEach(pending -> pending.failure = e);
+        }
+        for (Pending<I, O> pending : batch) {
+            pending.done = true;
+            if (pending.caller != Thread.currentThread()) {
+                LockSupport.unpark(pending.caller);
+            }
         }
     }
 }

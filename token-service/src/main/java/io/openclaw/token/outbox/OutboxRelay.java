@@ -112,7 +112,11 @@ public class OutboxRelay {
                 long wait = backoffMillis > 0
                         ? backoffMillis
                         : config.outboxPollInterval().toMillis();
-                outbox.signal().tryAcquire(wait, TimeUnit.MILLISECONDS);
+                if (outbox.signal().tryAcquire(wait, TimeUnit.MILLISECONDS)
+                        && !config.outboxLinger().isZero()) {
+                    // woken by a commit: let the commits right behind it join the batch
+                    TimeUnit.NANOSECONDS.sleep(config.outboxLinger().toNanos());
+                }
                 outbox.signal().drainPermits();
                 while (running.get() && relayBatch() == BATCH) {
                     // keep draining a backlog

@@ -17,6 +17,8 @@ import java.util.Collections;
 public class StandaloneEvents {
 
     private static final int MAX_BATCH = 256;
+    /** Batches written at once: one commit's round trip and disk flush overlap the other's. */
+    private static final int WRITERS = 2;
 
     private final Outbox outbox;
     private final GroupCommit<CloudEvent, Boolean> commits;
@@ -24,6 +26,7 @@ public class StandaloneEvents {
     public StandaloneEvents(Database database, Outbox outbox) {
         this.outbox = outbox;
         this.commits = new GroupCommit<>(
+                WRITERS,
                 MAX_BATCH,
                 events -> database.inTransaction(connection -> {
                     outbox.addAll(connection, events);

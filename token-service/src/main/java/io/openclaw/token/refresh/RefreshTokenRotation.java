@@ -78,7 +78,7 @@ public class RefreshTokenRotation {
         this.config = config;
         this.clock = clock;
         this.reuseDetected = meters.counter(MetricNames.REFRESH_REUSE_DETECTED);
-        this.rotations = new GroupCommit<>(MAX_BATCH, this::rotate);
+        this.rotations = new GroupCommit<>(WRITERS, MAX_BATCH, this::rotate);
     }
 
     private sealed interface Result permits Rotated, Refused {}
@@ -138,6 +138,11 @@ public class RefreshTokenRotation {
 
     /** The most rotations one statement carries. */
     private static final int MAX_BATCH = 128;
+    /**
+     * Rotation statements under way at once: one statement's round trip and commit overlap the other's, so a
+     * PostgreSQL backend waiting for a core holds up only half the rotations.
+     */
+    private static final int WRITERS = 2;
 
     /**
      * One presented token to rotate: its hash, its successor's hash (and the successor encrypted, when a retry

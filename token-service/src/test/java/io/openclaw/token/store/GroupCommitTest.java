@@ -18,7 +18,7 @@ class GroupCommitTest {
     @Test
     void aLoneCallerGetsItsOwnResultFromABatchOfOne() {
         List<List<Integer>> batches = Collections.synchronizedList(new ArrayList<>());
-        GroupCommit<Integer, String> commit = new GroupCommit<>(8, items -> {
+        GroupCommit<Integer, String> commit = new GroupCommit<>(1, 8, items -> {
             batches.add(List.copyOf(items));
             return items.stream().map(i -> "r" + i).toList();
         });
@@ -33,7 +33,7 @@ class GroupCommitTest {
         CountDownLatch firstWriteStarted = new CountDownLatch(1);
         CountDownLatch releaseFirstWrite = new CountDownLatch(1);
         List<List<Integer>> batches = Collections.synchronizedList(new ArrayList<>());
-        GroupCommit<Integer, Integer> commit = new GroupCommit<>(64, items -> {
+        GroupCommit<Integer, Integer> commit = new GroupCommit<>(1, 64, items -> {
             batches.add(List.copyOf(items));
             if (batches.size() == 1) {
                 firstWriteStarted.countDown();
@@ -68,8 +68,45 @@ class GroupCommitTest {
     }
 
     @Test
+    void withTwoWritersASecondWriteRunsWhileTheFirstIsUnderWay() throws Exception {
+        CountDownLatch firstWriteStarted = new CountDownLatch(1);
+        CountDownLatch releaseFirstWrite = new CountDownLatch(1);
+        GroupCommit<Integer, Integer> commit = new GroupCommit<>(2, 64, items -> {
+            if (items.contains(0)) {
+                firstWriteStarted.countDown();
+                await(releaseFirstWrite);
+            }
+            return items;
+        });
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            Future<Integer> first = pool.submit(() -> commit.submit(0));
+            assertThat(firstWriteStarted.await(10, TimeUnit.SECONDS)).isTrue();
+            // answered while the first write still holds its turn
+            assertThat(pool.submit(() -> commit.submit(1)).get(10, TimeUnit.SECONDS))
+                    .isEqualTo(1);
+            assertThat(first.isDone()).isFalse();
+            releaseFirstWrite.countDown();
+            assertThat(first.get(10, TimeUnit.SECONDS)).isZero();
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aWriteThatThrowsAnErrorFailsItsCallersInsteadOfLeavingThemWaiting() {
+        GroupCommit<String, String> commit = new GroupCommit<>(1, 8, items -> {
+            throw new AssertionError("a driver's broken connection");
+        });
+
+        assertThatThrownBy(() -> commit.submit("a"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasCauseInstanceOf(AssertionError.class);
+    }
+
+    @Test
     void aFailedWriteFailsEveryCallerOfItsBatchAndNoLaterOne() {
-        GroupCommit<String, String> commit = new GroupCommit<>(8, items -> {
+        GroupCommit<String, String> commit = new GroupCommit<>(1, 8, items -> {
             if (items.contains("bad")) {
                 throw new StoreUnavailableException(new java.sql.SQLException("connection refused", "08001"));
             }
@@ -82,7 +119,7 @@ class GroupCommitTest {
 
     @Test
     void aWriteThatLosesResultsFailsInsteadOfHandingOutAnotherCallersResult() {
-        GroupCommit<String, String> commit = new GroupCommit<>(8, items -> List.of());
+        GroupCommit<String, String> commit = new GroupCommit<>(1, 8, items -> List.of());
 
         assertThatThrownBy(() -> commit.submit("a"))
                 .isInstanceOf(IllegalStateException.class)

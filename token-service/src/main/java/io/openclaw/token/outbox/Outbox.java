@@ -55,38 +55,21 @@ public class Outbox {
     }
 
     /**
-     * An INSERT of one outbox row per row of {@code from}, for events that the same statement completes: used
-     * where one statement both makes a change and records its event, so the change costs one round trip. The
-     * caller builds each event as far as it knows it before the statement and hands in, as columns of {@code
-     * from}, its {@code event_id}, {@code ce_time}, {@code traceparent} and {@code data} ({@link #rowParts}); the
+     * An INSERT of one outbox row per row of {@code from}, for an event that the same statement completes:
+     * the caller builds the event as far as it knows it before the statement ({@link #bindCompleted}) and the
      * SQL expressions give its subject, partition key and the data fields that only the statement's own rows
-     * hold ({@code dataFields}: a {@code jsonb} object merged over the event's data). Every row is an event of
-     * the same type ({@link #bindCompleted}).
+     * hold ({@code dataFields}: a {@code jsonb} object merged over the event's data). Used where one statement
+     * both makes a change and records its event, so the change costs one round trip.
      */
     public static String insertCompleted(String from, String subject, String partitionKey, String dataFields) {
-        return "INSERT INTO outbox " + COLUMNS + " SELECT event_id, ?, ?, ?, ce_time, " + subject + ", " + partitionKey
-                + ", traceparent, convert_to((convert_from(data, 'UTF8')::jsonb || " + dataFields
-                + ")::text, 'UTF8'), ? FROM " + from;
+        return "INSERT INTO outbox " + COLUMNS + " SELECT ?, ?, ?, ?, ?, " + subject + ", " + partitionKey
+                + ", ?, convert_to((convert_from(?, 'UTF8')::jsonb || " + dataFields + ")::text, 'UTF8'), ? FROM "
+                + from;
     }
 
-    /**
-     * Binds the parameters of an {@link #insertCompleted} statement from {@code index} (topic, source, type and
-     * the relay owner, shared by its rows); the next free index.
-     */
-    public static int bindCompleted(PreparedStatement statement, int index, EventType type, String source)
-            throws SQLException {
-        statement.setString(index, type.topic());
-        statement.setString(index + 1, source);
-        statement.setString(index + 2, type.type());
-        statement.setString(index + 3, REPLICA);
-        return index + 4;
-    }
-
-    /** An event's parts that {@link #insertCompleted} takes from its rows. */
-    public record RowParts(String eventId, String time, String traceparent, byte[] data) {}
-
-    public static RowParts rowParts(CloudEvent event) {
-        return new RowParts(event.id(), event.time().toString(), event.traceparent(), CloudEventJson.dataBytes(event));
+    /** Binds the parameters of an {@link #insertCompleted} statement from {@code index}; the next free index. */
+    public static int bindCompleted(PreparedStatement statement, int index, CloudEvent event) throws SQLException {
+        return bindPayload(statement, bindAttributes(statement, index, event), event);
     }
 
     /** The topic an event is published to; {@link IllegalArgumentException} for a type that has none. */

@@ -17,8 +17,8 @@ import java.util.Collections;
 public class StandaloneEvents {
 
     private static final int MAX_BATCH = 256;
-    /** Batches written at once: one commit's round trip and disk flush overlap the other's. */
-    private static final int WRITERS = 2;
+    /** Batches written at once. */
+    private static final int WRITERS = 1;
 
     private final Outbox outbox;
     private final GroupCommit<CloudEvent, Boolean> commits;

@@ -21,7 +21,6 @@ import io.openclaw.token.grant.TokenResponse;
 import io.openclaw.token.outbox.Outbox;
 import io.openclaw.token.signing.KeyEncryption;
 import io.openclaw.token.store.Database;
-import io.openclaw.token.store.GroupCommit;
 import io.openclaw.token.store.Sql;
 import io.openclaw.token.store.StoreUnavailableException;
 import io.quarkus.logging.Log;
@@ -31,9 +30,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 
@@ -57,7 +56,6 @@ public class RefreshTokenRotation {
     private final TokenConfig config;
     private final Clock clock;
     private final Counter reuseDetected;
-    private final GroupCommit<Claim, Family> rotations;
 
     public RefreshTokenRotation(
             Database database,
@@ -78,7 +76,6 @@ public class RefreshTokenRotation {
         this.config = config;
         this.clock = clock;
         this.reuseDetected = meters.counter(MetricNames.REFRESH_REUSE_DETECTED);
-        this.rotations = new GroupCommit<>(WRITERS, MAX_BATCH, this::rotate);
     }
 
     private sealed interface Result permits Rotated, Refused {}
@@ -97,34 +94,24 @@ public class RefreshTokenRotation {
     private static final String GENERATION = "generation";
 
     /**
-     * One statement, in auto-commit, is the whole rotation of every token in a batch: the conditional UPDATE
-     * claims each presented token (the single-use decision: of several presentations of one token, in one batch
-     * or in concurrent ones, exactly one claims it), the successors are inserted, the families' last use moves
-     * and the {@code token.refreshed} events go into the outbox, completed with the families' identities by the
-     * statement itself. Each access token's jti, key and expiry are drafted before and it is signed after the
-     * commit, so the rotation holds its locks for no signature. Concurrent refreshes share the statement
-     * ({@link GroupCommit}): one round trip, one plan and one commit for all of them. A presented token with no
-     * row in the answer is not usable (unknown, rotated, revoked, expired, or asked for scopes outside its
-     * grant) and {@link #refuse} says why.
+     * One statement, in auto-commit, is the whole rotation: the conditional UPDATE claims the presented token
+     * (the single-use decision), the successor is inserted, the family's last use moves and the
+     * {@code token.refreshed} event goes into the outbox, completed with the family's identities by the
+     * statement itself. The access token's jti, key and expiry are drafted before and it is signed after the
+     * commit, so the rotation costs one round trip and holds its locks for no signature. No row: the token is
+     * not usable (unknown, rotated, revoked, expired, or asked for scopes outside its grant) and {@link
+     * #refuse} says why.
      */
-    private static final String ROTATE = "WITH presented AS (SELECT token_hash, successor_hash, successor_enc,"
-            + " string_to_array(requested, ' ') AS requested, used_at::timestamptz AS used_at,"
-            + " idle_after::timestamptz AS idle_after, event_id, ce_time, traceparent, data, n"
-            + " FROM unnest(?::bytea[], ?::bytea[], ?::bytea[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],"
-            + " ?::text[], ?::bytea[]) WITH ORDINALITY AS p(token_hash, successor_hash, successor_enc, requested,"
-            + " used_at, idle_after, event_id, ce_time, traceparent, data, n)),"
-            + " claimed AS ("
-            + " UPDATE refresh_token t SET state = 'rotated', rotated_at = p.used_at, successor_hash = p.successor_hash,"
-            + " successor_enc = p.successor_enc"
-            + " FROM presented p, refresh_family f"
-            + " WHERE t.token_hash = p.token_hash AND t.state = 'active' AND f.id = t.family_id AND f.state = 'active'"
-            + " AND f.absolute_expires_at > p.used_at AND f.last_used_at > p.idle_after"
-            + " AND f.scopes @> COALESCE(p.requested, '{}')"
-            + " RETURNING p.n, p.successor_hash, p.used_at, p.event_id, p.ce_time, p.traceparent, p.data,"
-            + " f.id, f.device_id, f.account_id, f.scopes, t.generation, COALESCE(p.requested, f.scopes) AS granted),"
+    private static final String ROTATE = "WITH claimed AS ("
+            + " UPDATE refresh_token t SET state = 'rotated', rotated_at = ?, successor_hash = ?, successor_enc = ?"
+            + " FROM refresh_family f"
+            + " WHERE t.token_hash = ? AND t.state = 'active' AND f.id = t.family_id AND f.state = 'active'"
+            + " AND f.absolute_expires_at > ? AND f.last_used_at > ? AND f.scopes @> ?::text[]"
+            + " RETURNING f.id, f.device_id, f.account_id, f.scopes, t.generation,"
+            + " COALESCE(?::text[], f.scopes) AS granted),"
             + " successor AS (INSERT INTO refresh_token (token_hash, family_id, generation, state, created_at)"
-            + " SELECT successor_hash, id, generation + 1, 'active', used_at FROM claimed),"
-            + " touched AS (UPDATE refresh_family f SET last_used_at = c.used_at FROM claimed c WHERE f.id = c.id),"
+            + " SELECT ?, id, generation + 1, 'active', ? FROM claimed),"
+            + " touched AS (UPDATE refresh_family SET last_used_at = ? WHERE id = (SELECT id FROM claimed)),"
             + " recorded AS ("
             + Outbox.insertCompleted(
                     "claimed",
@@ -134,28 +121,7 @@ public class RefreshTokenRotation {
                             + "', device_id, '" + EventFields.SUBJECT + "', id, '" + EventFields.FAMILY_ID
                             + "', id, '" + EventFields.DEVICE_ID + "', device_id, '" + EventFields.SCOPES
                             + "', to_jsonb(granted), '" + GENERATION + "', generation + 1)")
-            + ") SELECT n, id, device_id, account_id, scopes, generation FROM claimed";
-
-    /** The most rotations one statement carries. */
-    private static final int MAX_BATCH = 128;
-    /**
-     * Rotation statements under way at once: one statement's round trip and commit overlap the other's, so a
-     * PostgreSQL backend waiting for a core holds up only half the rotations.
-     */
-    private static final int WRITERS = 2;
-
-    /**
-     * One presented token to rotate: its hash, its successor's hash (and the successor encrypted, when a retry
-     * may have to hand it out again), the requested scopes (null: all of the family's), the time of use and
-     * the {@code token.refreshed} event as far as it is known before the family is.
-     */
-    private record Claim(
-            byte[] hash,
-            byte[] successorHash,
-            byte[] successorEnc,
-            List<String> requested,
-            Instant now,
-            CloudEvent event) {}
+            + ") SELECT id, device_id, account_id, scopes, generation FROM claimed";
 
     public TokenResponse refresh(String refreshToken, List<String> requestedScopes, ClientContext context) {
         if (!RefreshTokens.isWellFormed(refreshToken)) {
@@ -174,8 +140,8 @@ public class RefreshTokenRotation {
             byte[] successorHash = RefreshTokens.hash(successor);
             AccessTokenMinter.Draft draft = minter.draft();
             Instant now = clock.instant();
-            Family family =
-                    rotations.submit(claim(hash, successor, successorHash, requested, draft, now, context, eventId));
+            Family family = database.inSingleStatement(connection ->
+                    rotate(connection, hash, successor, successorHash, requested, draft, now, context, eventId));
             if (family != null) {
                 List<String> scopes = requested != null ? requested : family.scopes();
                 MintedToken access = minter.sign(
@@ -210,7 +176,9 @@ public class RefreshTokenRotation {
         return rotated.response();
     }
 
-    private Claim claim(
+    /** Rotates the presented token if it and its family are usable and records the event; null if not. */
+    private Family rotate(
+            Connection connection,
             byte[] hash,
             String successor,
             byte[] successorHash,
@@ -218,75 +186,41 @@ public class RefreshTokenRotation {
             AccessTokenMinter.Draft draft,
             Instant now,
             ClientContext context,
-            String eventId) {
+            String eventId)
+            throws SQLException {
         boolean keepSuccessor = !config.refreshReuseGrace().isZero() || audit.enabled();
-        CloudEvent event = refreshed(now, context, null, eventId, draft.jti(), draft.kid(), draft.expiresAt())
+        CloudEvent template = refreshed(now, context, null, eventId, draft.jti(), draft.kid(), draft.expiresAt())
                 .actor(FROM_FAMILY)
                 .subject(FROM_FAMILY)
                 .build();
-        byte[] successorEnc =
-                keepSuccessor ? encryption.encrypt(successor.getBytes(StandardCharsets.US_ASCII), aad(hash)) : null;
-        return new Claim(hash, successorHash, successorEnc, requested, now, event);
-    }
-
-    /**
-     * Rotates every presented token that it and its family make usable, and records their events, in one
-     * statement; per claim its family, or null when it was not rotated.
-     */
-    private List<Family> rotate(List<Claim> claims) {
-        return database.inSingleStatement(connection -> {
-            int size = claims.size();
-            byte[][] hashes = new byte[size][];
-            byte[][] successorHashes = new byte[size][];
-            byte[][] successorEncs = new byte[size][];
-            String[] requested = new String[size];
-            String[] usedAt = new String[size];
-            String[] idleAfter = new String[size];
-            String[] eventIds = new String[size];
-            String[] times = new String[size];
-            String[] traceparents = new String[size];
-            byte[][] data = new byte[size][];
-            for (int i = 0; i < size; i++) {
-                Claim claim = claims.get(i);
-                Outbox.RowParts event = Outbox.rowParts(claim.event());
-                hashes[i] = claim.hash();
-                successorHashes[i] = claim.successorHash();
-                successorEncs[i] = claim.successorEnc();
-                // scope tokens hold no space (RFC 6749 §3.3)
-                requested[i] = claim.requested() == null ? null : String.join(" ", claim.requested());
-                usedAt[i] = claim.now().toString();
-                idleAfter[i] = claim.now().minus(config.refreshIdleLifetime()).toString();
-                eventIds[i] = event.eventId();
-                times[i] = event.time();
-                traceparents[i] = event.traceparent();
-                data[i] = event.data();
+        try (PreparedStatement update = connection.prepareStatement(ROTATE)) {
+            update.setTimestamp(1, Sql.ts(now));
+            update.setBytes(2, successorHash);
+            update.setBytes(
+                    3,
+                    keepSuccessor
+                            ? encryption.encrypt(successor.getBytes(StandardCharsets.US_ASCII), aad(hash))
+                            : null);
+            update.setBytes(4, hash);
+            update.setTimestamp(5, Sql.ts(now));
+            update.setTimestamp(6, Sql.ts(now.minus(config.refreshIdleLifetime())));
+            update.setArray(7, Sql.textArray(connection, requested != null ? requested : List.of()));
+            if (requested != null) {
+                update.setArray(8, Sql.textArray(connection, requested));
+            } else {
+                update.setNull(8, Types.ARRAY);
             }
-            try (PreparedStatement update = connection.prepareStatement(ROTATE)) {
-                update.setArray(1, connection.createArrayOf("bytea", hashes));
-                update.setArray(2, connection.createArrayOf("bytea", successorHashes));
-                update.setArray(3, connection.createArrayOf("bytea", successorEncs));
-                update.setArray(4, connection.createArrayOf("text", requested));
-                update.setArray(5, connection.createArrayOf("text", usedAt));
-                update.setArray(6, connection.createArrayOf("text", idleAfter));
-                update.setArray(7, connection.createArrayOf("text", eventIds));
-                update.setArray(8, connection.createArrayOf("text", times));
-                update.setArray(9, connection.createArrayOf("text", traceparents));
-                update.setArray(10, connection.createArrayOf("bytea", data));
-                Outbox.bindCompleted(update, 11, EventType.TOKEN_REFRESHED, TokenEvents.SOURCE);
-                Family[] families = new Family[size];
-                try (ResultSet rows = update.executeQuery()) {
-                    while (rows.next()) {
-                        families[(int) rows.getLong(1) - 1] = new Family(
-                                rows.getString(2),
-                                rows.getString(3),
-                                rows.getString(4),
-                                Sql.strings(rows.getArray(5)),
-                                rows.getInt(6));
-                    }
-                }
-                return Arrays.asList(families);
+            update.setBytes(9, successorHash);
+            update.setTimestamp(10, Sql.ts(now));
+            update.setTimestamp(11, Sql.ts(now));
+            Outbox.bindCompleted(update, 12, template);
+            ResultSet row = update.executeQuery();
+            if (!row.next()) {
+                return null;
             }
-        });
+            return new Family(
+                    row.getString(1), row.getString(2), row.getString(3), Sql.strings(row.getArray(4)), row.getInt(5));
+        }
     }
 
     private Result refuse(

@@ -237,7 +237,7 @@ class RefreshRotationIT {
 
     @Test
     void concurrentRefreshesOfDifferentFamiliesAllRotateAndEachRecordsItsOwnEvent() throws Exception {
-        // concurrent rotations share one statement: each answer, token and event must still be its own device's
+        // each answer, access token and event is its own device's, with the scopes that device asked for
         String account = Platform.randomAccount();
         int parallel = 24;
         List<JsonPath> devices = new ArrayList<>();

@@ -70,7 +70,7 @@ final class AuditBench {
         List<Double> rates = new ArrayList<>();
         rates.add(rate(events, storeBurst(events)));
         readAll(warmUp, events);
-        while (rates.size() < MAX_WARM_UP_BURSTS && !steady(rates)) {
+        while (rates.size() < MAX_WARM_UP_BURSTS && !HttpLoad.lastThreeAgree(rates, 0.1)) {
             rates.add(rate(events, storeBurst(events)));
             System.out.printf(
                     "[bench] audit ingest warm-up burst %d: %.0f events/s%n",
@@ -83,17 +83,6 @@ final class AuditBench {
             burst("raw consumer (same records, parsed as CloudEvents)", events, raw),
             burst("audit ingest into PostgreSQL with the hash chain", events, ingest)
         };
-    }
-
-    /** Whether the last three rates lie within 10 % of the highest of them. */
-    private static boolean steady(List<Double> rates) {
-        if (rates.size() < 3) {
-            return false;
-        }
-        List<Double> last = rates.subList(rates.size() - 3, rates.size());
-        double max = last.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
-        double min = last.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
-        return max - min <= 0.1 * max;
     }
 
     private static double rate(int events, Duration elapsed) {

@@ -271,20 +271,29 @@ public final class HttpLoad {
     private static void warmUp(Phase phase, Duration minimum) throws InterruptedException {
         long began = System.nanoTime();
         phase.run(minimum, new Recorder(3), new AtomicLong(), new AtomicLong());
-        ArrayDeque<Double> rounds = new ArrayDeque<>();
+        List<Double> rounds = new ArrayList<>();
         while (System.nanoTime() - began < MAX_WARM_UP.toNanos()) {
             AtomicLong ok = new AtomicLong();
             Duration elapsed = phase.run(ROUND, new Recorder(3), ok, new AtomicLong());
-            rounds.addLast(ok.get() / (elapsed.toNanos() / 1e9));
-            if (rounds.size() > 3) {
-                rounds.removeFirst();
-            }
-            double low = rounds.stream().mapToDouble(Double::doubleValue).min().orElse(0);
-            double high = rounds.stream().mapToDouble(Double::doubleValue).max().orElse(0);
-            if (rounds.size() == 3 && high - low <= STEADY * low) {
+            rounds.add(ok.get() / (elapsed.toNanos() / 1e9));
+            if (lastThreeAgree(rounds, STEADY)) {
                 return;
             }
         }
+    }
+
+    /**
+     * Whether the last three of these rates lie within {@code tolerance} of the lowest of them: the steady state
+     * every warm-up of the benchmarks waits for.
+     */
+    static boolean lastThreeAgree(List<Double> rates, double tolerance) {
+        if (rates.size() < 3) {
+            return false;
+        }
+        List<Double> last = rates.subList(rates.size() - 3, rates.size());
+        double low = last.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
+        double high = last.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
+        return high - low <= tolerance * low;
     }
 
     /** Runs every connection until the duration is over; returns the time until the last answer came. */

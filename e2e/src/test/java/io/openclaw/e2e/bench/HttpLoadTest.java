@@ -124,4 +124,18 @@ class HttpLoadTest {
             }
         };
     }
+
+    @Test
+    void aWarmUpIsSteadyOnlyWhenItsLastThreeRatesAgree() {
+        assertThat(HttpLoad.lastThreeAgree(java.util.List.of(100.0, 104.0), 0.05))
+                .isFalse();
+        // an early outlier is forgotten once three later rates agree
+        assertThat(HttpLoad.lastThreeAgree(java.util.List.of(40.0, 100.0, 104.0, 102.0), 0.05))
+                .isTrue();
+        // still creeping up: each step within the tolerance, the three together not
+        assertThat(HttpLoad.lastThreeAgree(java.util.List.of(100.0, 104.0, 108.0), 0.05))
+                .isFalse();
+        assertThat(HttpLoad.lastThreeAgree(java.util.List.of(100.0, 104.0, 108.0), 0.1))
+                .isTrue();
+    }
 }

@@ -53,8 +53,11 @@ class PlatformBench {
             Set.of(System.getProperty("bench", "all").split(","));
     // -Dbench.scenarios=refresh,introspection: only the token scenarios whose names contain one of these (the
     // signing ceiling always runs); for profiling one scenario without the rest of the group
-    private static final List<String> SCENARIOS =
-            List.of(System.getProperty("bench.scenarios", "").split(","));
+    private static final List<String> SCENARIOS = java.util.Arrays.stream(
+                    System.getProperty("bench.scenarios", "").split(","))
+            .map(String::strip)
+            .filter(s -> !s.isEmpty())
+            .toList();
 
     @Test
     @Order(3)
@@ -76,8 +79,9 @@ class PlatformBench {
     private void tokens(PlatformUnderTest platform) throws Exception {
         BenchReport report = new BenchReport("tokens");
         // the no-op first: the services just started still compile in the background for a while
-        if (wanted("token no-op")) {
-            report.add(noop("token no-op (/q/health/live)", platform.token.baseUrl()));
+        String live = "token no-op (/q/health/live)";
+        if (wanted(live)) {
+            report.add(noop(live, platform.token.baseUrl()));
         }
         LoadResult ceiling = signingCeiling("RS256 signing ceiling (2 threads, in-process)");
         report.add(ceiling);
@@ -90,18 +94,15 @@ class PlatformBench {
                 formBody(Map.of(
                         "grant_type", "client_credentials", "client_id", setup.keyId, "client_secret", setup.key)));
         List<LoadResult> grants = new ArrayList<>();
-        if (wanted("client_credentials")) {
+        String clientCredentials = "client_credentials";
+        if (wanted(clientCredentials)) {
             grants.add(HttpLoad.closedLoop(
-                    "client_credentials",
-                    tokenUrl,
-                    32,
-                    GRANT_WARM_UP,
-                    MEASURE,
-                    i -> fixed(grant, 200, "access_token")));
+                    clientCredentials, tokenUrl, 32, GRANT_WARM_UP, MEASURE, i -> fixed(grant, 200, "access_token")));
         }
         HttpLoad.ConnectionFactory chain = i -> refreshChain(setup.pairDevice());
-        if (wanted("refresh_token with rotation")) {
-            grants.add(HttpLoad.closedLoop("refresh_token with rotation", tokenUrl, 32, GRANT_WARM_UP, MEASURE, chain));
+        String refresh = "refresh_token with rotation";
+        if (wanted(refresh)) {
+            grants.add(HttpLoad.closedLoop(refresh, tokenUrl, 32, GRANT_WARM_UP, MEASURE, chain));
         }
         // the ceiling moves with whatever else shares the machine: measured again, and the higher of the two is
         // the limit every grant is compared with
@@ -111,27 +112,29 @@ class PlatformBench {
         // the latency target: p99 at 70 % of the target load (0.6 x the ceiling), i.e. at 0.42 x the ceiling, sent
         // as an open loop so that a slow answer does not hold back the requests due after it
         int seventyPercent = (int) Math.round(limit.throughput() * 0.6 * 0.7);
-        if (wanted("client_credentials at 70 %")) {
+        String clientCredentialsOpen = "client_credentials at 70 % of the target load";
+        if (wanted(clientCredentialsOpen)) {
             grants.add(HttpLoad.openLoop(
-                    "client_credentials at 70 % of the target load",
-                    tokenUrl, seventyPercent, 64, WARM_UP, MEASURE, i -> fixed(grant, 200, "access_token")));
+                    clientCredentialsOpen,
+                    tokenUrl,
+                    seventyPercent,
+                    64,
+                    WARM_UP,
+                    MEASURE,
+                    i -> fixed(grant, 200, "access_token")));
         }
-        if (wanted("refresh_token at 70 %")) {
-            grants.add(HttpLoad.openLoop(
-                    "refresh_token at 70 % of the target load", tokenUrl, seventyPercent, 64, WARM_UP, MEASURE, chain));
+        String refreshOpen = "refresh_token at 70 % of the target load";
+        if (wanted(refreshOpen)) {
+            grants.add(HttpLoad.openLoop(refreshOpen, tokenUrl, seventyPercent, 64, WARM_UP, MEASURE, chain));
         }
         grants.forEach(result -> report.add(result, limit));
-        if (wanted("introspection")) {
+        if (wanted(INTROSPECTION)) {
             introspection(platform, tokenUrl, report, limit);
         }
-        if (wanted("pairing exchange")) {
+        String pairing = "pairing exchange (issue + pair)";
+        if (wanted(pairing)) {
             report.add(
-                    LoadGenerator.closedLoop(
-                            "pairing exchange (issue + pair)",
-                            4,
-                            WARM_UP,
-                            MEASURE,
-                            worker -> () -> setup.pairDevice() != null),
+                    LoadGenerator.closedLoop(pairing, 4, WARM_UP, MEASURE, worker -> () -> setup.pairDevice() != null),
                     limit);
         }
         resources(report, platform);
@@ -153,19 +156,18 @@ class PlatformBench {
                 "token=" + access);
         report.add(
                 HttpLoad.closedLoop(
-                        "introspection",
-                        tokenUrl,
-                        32,
-                        WARM_UP,
-                        MEASURE,
-                        i -> fixed(introspect, 200, "\"active\":true")),
+                        INTROSPECTION, tokenUrl, 32, WARM_UP, MEASURE, i -> fixed(introspect, 200, "\"active\":true")),
                 limit);
     }
 
-    /** Whether a token scenario is to run: all of them unless {@code bench.scenarios} names some. */
+    private static final String INTROSPECTION = "introspection";
+
+    /**
+     * Whether a token scenario is to run: all of them, unless {@code bench.scenarios} names some (a scenario
+     * runs when its name contains one of the values).
+     */
     private static boolean wanted(String scenario) {
-        return SCENARIOS.stream().allMatch(String::isBlank)
-                || SCENARIOS.stream().anyMatch(s -> !s.isBlank() && scenario.contains(s.strip()));
+        return SCENARIOS.isEmpty() || SCENARIOS.stream().anyMatch(scenario::contains);
     }
 
     /**

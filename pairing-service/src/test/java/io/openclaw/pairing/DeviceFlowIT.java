@@ -8,6 +8,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.matchesPattern;
+import static org.hamcrest.Matchers.startsWith;
 
 import io.openclaw.events.CloudEvent;
 import io.openclaw.events.EventType;
@@ -217,6 +218,21 @@ class DeviceFlowIT {
                 .statusCode(400)
                 .body("error", equalTo("invalid_request"));
         authorize("not-a-client", "data:read").then().statusCode(401).body("error", equalTo("invalid_client"));
+        for (String body : List.of("client_id=%zz&scope=data:read", "client_id=a&scope=data%", "client_id=%C3")) {
+            given().contentType(ContentType.URLENC)
+                    .body(body)
+                    .post("/v1/oauth/device_authorization")
+                    .then()
+                    .statusCode(400)
+                    .body("error", equalTo("invalid_request"))
+                    .body("error_description", startsWith("the form body"));
+        }
+        given().contentType(ContentType.URLENC)
+                .body("client_id=a&client_id=b&scope=data:read")
+                .post("/v1/oauth/device_authorization")
+                .then()
+                .statusCode(400)
+                .body("error", equalTo("invalid_request"));
         authorize(newAccount(), "keys:manage")
                 .then()
                 .statusCode(400)

@@ -330,6 +330,20 @@ class PairingCodesIT {
                 .contentType("application/problem+json")
                 .body("code", equalTo("invalid_request"));
         as(token).body("").post("/v1/pairing-codes").then().statusCode(400).body("code", equalTo("invalid_request"));
+        as(token)
+                .body("{\"scopes\":[\"data:read\"],\"ttl_seconds\":99999999999999}")
+                .post("/v1/pairing-codes")
+                .then()
+                .statusCode(400)
+                .body("code", equalTo("invalid_request"))
+                .body("detail", equalTo("field 'ttl_seconds' has the wrong type"));
+        as(token)
+                .body("{\"scopes\":[\"data:read\"],\"label\":\"a\u00ff\"}".getBytes(StandardCharsets.ISO_8859_1))
+                .post("/v1/pairing-codes")
+                .then()
+                .statusCode(400)
+                .body("code", equalTo("invalid_request"))
+                .body("detail", equalTo("field 'label' has the wrong type"));
     }
 
     @Test

@@ -6,6 +6,7 @@ import static io.openclaw.keys.support.Database.strings;
 import static io.openclaw.keys.support.Database.textArray;
 
 import io.openclaw.events.CloudEvent;
+import io.openclaw.events.DisplayText;
 import io.openclaw.events.EventType;
 import io.openclaw.events.TraceContext;
 import io.openclaw.events.delivery.DeliveryTracker;
@@ -56,6 +57,9 @@ public class Accounts {
         String name = request.name() == null ? "" : request.name().strip();
         if (name.isEmpty() || name.length() > 200) {
             throw Problem.badRequest("invalid_name", "name is required (1 to 200 characters)");
+        }
+        if (!DisplayText.isPrintable(name)) {
+            throw Problem.badRequest("invalid_name", "name must contain printable characters only");
         }
         List<String> scopes = request.deviceScopes() == null
                 ? List.copyOf(config.defaultDeviceScopes())

@@ -1,6 +1,7 @@
 package io.openclaw.keys.apikey;
 
 import io.openclaw.events.CloudEvent;
+import io.openclaw.events.DisplayText;
 import io.openclaw.events.EventType;
 import io.openclaw.events.Outcome;
 import io.openclaw.events.delivery.AuditUnavailableException;
@@ -385,6 +386,9 @@ public class ApiKeys {
         String stripped = name == null ? "" : name.strip();
         if (stripped.isEmpty() || stripped.length() > 200) {
             throw Problem.badRequest("invalid_name", "name is required (1 to 200 characters)");
+        }
+        if (!DisplayText.isPrintable(stripped)) {
+            throw Problem.badRequest("invalid_name", "name must contain printable characters only");
         }
         return stripped;
     }

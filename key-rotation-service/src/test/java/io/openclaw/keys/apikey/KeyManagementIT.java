@@ -109,6 +109,14 @@ class KeyManagementIT {
                 .post("/v1/accounts")
                 .then()
                 .statusCode(401);
+        given().auth()
+                .oauth2(Api.admin())
+                .contentType(ContentType.JSON)
+                .body(Map.of("name", "Acme\r\nInc"))
+                .post("/v1/accounts")
+                .then()
+                .statusCode(400)
+                .body("code", equalTo("invalid_name"));
     }
 
     @Test
@@ -208,6 +216,10 @@ class KeyManagementIT {
         expectProblem(token, "{\"name\":\"x\",\"scopes\":\"data:read\"}", 400, "invalid_type");
         expectProblem(token, "{\"name\":\"x\",\"scopes\":[\"data:read\"], ", 400, "invalid_json");
         expectProblem(token, "{\"scopes\":[\"data:read\"]}", 400, "invalid_name");
+        // names go into events and logs: no line breaks, tabs or bidi overrides that make them read otherwise
+        for (String name : List.of("a\\r\\nb", "a\\tb", "a\\u202Eb", "a\\u0000b")) {
+            expectProblem(token, "{\"name\":\"" + name + "\",\"scopes\":[\"data:read\"]}", 400, "invalid_name");
+        }
         expectProblem(token, "{\"name\":\"x\",\"scopes\":[]}", 400, "invalid_scopes");
         expectProblem(token, "{\"name\":\"x\",\"scopes\":[\"platform:admin\"]}", 403, "scope_not_grantable");
         expectProblem(

@@ -2,6 +2,7 @@ package io.openclaw.pairing.code;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.openclaw.events.DisplayText;
 import io.openclaw.events.MetricNames;
 import io.openclaw.events.SecretGuard;
 import io.openclaw.events.delivery.DeliveryTracker;
@@ -264,15 +265,7 @@ public class PairingCodes {
             // the label goes into events, which never carry anything shaped like a credential
             throw ProblemException.badRequest("invalid_label", "label must not look like a credential");
         }
-        boolean printable = label.codePoints()
-                .allMatch(c -> !Character.isISOControl(c)
-                        && Character.getType(c) != Character.LINE_SEPARATOR
-                        && Character.getType(c) != Character.PARAGRAPH_SEPARATOR
-                        && Character.getType(c) != Character.SURROGATE
-                        && Character.getType(c) != Character.UNASSIGNED
-                        && !(c >= 0x202A && c <= 0x202E)
-                        && !(c >= 0x2066 && c <= 0x2069));
-        if (!printable) {
+        if (!DisplayText.isPrintable(label)) {
             throw ProblemException.badRequest("invalid_label", "label must contain printable characters only");
         }
         return label;

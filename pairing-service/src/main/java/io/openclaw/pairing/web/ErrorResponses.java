@@ -130,6 +130,13 @@ public class ErrorResponses {
     @ServerExceptionMapper
     public Response web(WebApplicationException e) {
         int status = e.getResponse().getStatus();
+        // the JSON reader may wrap what it could not read (a number out of range, bytes that are not UTF-8)
+        if (status == 400 && e.getCause() instanceof JsonMappingException mapping) {
+            return mapping(mapping);
+        }
+        if (status == 400 && e.getCause() instanceof JsonProcessingException processing) {
+            return malformed(processing);
+        }
         String code =
                 switch (status) {
                     case 400 -> "invalid_request";

@@ -2,6 +2,7 @@ package io.openclaw.token.grant;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.openclaw.events.DisplayText;
 import io.openclaw.events.MetricNames;
 import io.openclaw.events.delivery.AuditUnavailableException;
 import io.openclaw.token.audit.FailClosedAudit;
@@ -22,7 +23,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -92,22 +92,24 @@ public class TokenEndpoint {
     @Path("/oauth/token")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.APPLICATION_JSON)
-    public Response token(
-            MultivaluedMap<String, String> form, @Context HttpHeaders headers, @Context HttpServerRequest request) {
+    public Response token(String body, @Context HttpHeaders headers, @Context HttpServerRequest request) {
         ClientContext context = context(headers, request);
-        String grantType = single(form, "grant_type");
+        OAuthForm form = OAuthForm.empty();
+        String grantType = null;
         try {
+            form = OAuthForm.parse(body);
+            grantType = form.single("grant_type");
             TokenResponse response =
                     switch (grantType == null ? "" : grantType) {
                         case PAIRING_CODE -> pairingCode(
-                                single(form, "pairing_code"), single(form, "device_name"), context);
+                                form.single("pairing_code"), form.single("device_name"), context);
                         case DEVICE_CODE -> deviceCode(
-                                single(form, "device_code"),
-                                single(form, "client_id"),
-                                single(form, "device_name"),
+                                form.single("device_code"),
+                                form.single("client_id"),
+                                form.single("device_name"),
                                 context);
                         case RefreshTokenRotation.GRANT_TYPE -> refresh.refresh(
-                                required(form, "refresh_token"), scopes(single(form, "scope")), context);
+                                form.required("refresh_token"), scopes(form.single("scope")), context);
                         case ClientCredentialsGrant.GRANT_TYPE -> clientCredentials(form, headers, context);
                         case "" -> throw OAuthException.invalidRequest("grant_type is required");
                         default -> throw OAuthException.unsupportedGrantType(grantType);
@@ -188,10 +190,9 @@ public class TokenEndpoint {
         return enrollment.enroll((Granted) outcome, DEVICE_CODE, name, clientId, context);
     }
 
-    private TokenResponse clientCredentials(
-            MultivaluedMap<String, String> form, HttpHeaders headers, ClientContext context) {
-        String clientId = single(form, "client_id");
-        String clientSecret = single(form, "client_secret");
+    private TokenResponse clientCredentials(OAuthForm form, HttpHeaders headers, ClientContext context) {
+        String clientId = form.single("client_id");
+        String clientSecret = form.single("client_secret");
         String authorization = headers.getHeaderString(HttpHeaders.AUTHORIZATION);
         if (authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
             if (clientSecret != null) {
@@ -203,7 +204,7 @@ public class TokenEndpoint {
         }
         String id = clientId;
         String secret = clientSecret;
-        return upstream(() -> clientCredentials.exchange(id, secret, scopes(single(form, "scope")), context));
+        return upstream(() -> clientCredentials.exchange(id, secret, scopes(form.single("scope")), context));
     }
 
     private static String[] basic(String encoded) {
@@ -265,33 +266,13 @@ public class TokenEndpoint {
             return null;
         }
         String trimmed = name.strip();
-        if (trimmed.length() > 128 || trimmed.chars().anyMatch(Character::isISOControl)) {
+        if (trimmed.length() > 128 || !DisplayText.isPrintable(trimmed)) {
             throw OAuthException.invalidRequest("device_name must be at most 128 printable characters");
         }
         if (io.openclaw.events.SecretGuard.looksLikeCredential(trimmed)) {
             throw OAuthException.invalidRequest("device_name must not contain a credential");
         }
         return trimmed;
-    }
-
-    static String single(MultivaluedMap<String, String> form, String name) {
-        List<String> values = form == null ? null : form.get(name);
-        if (values == null || values.isEmpty()) {
-            return null;
-        }
-        if (values.size() > 1) {
-            throw OAuthException.invalidRequest(name + " must not be repeated");
-        }
-        String value = values.get(0);
-        return value == null || value.isEmpty() ? null : value;
-    }
-
-    private static String required(MultivaluedMap<String, String> form, String name) {
-        String value = single(form, name);
-        if (value == null) {
-            throw OAuthException.invalidRequest(name + " is required");
-        }
-        return value;
     }
 
     static List<String> scopes(String scope) {
@@ -304,13 +285,17 @@ public class TokenEndpoint {
         return Arrays.stream(scope.trim().split(" +")).distinct().toList();
     }
 
-    private static String actor(MultivaluedMap<String, String> form) {
-        List<String> clientId = form == null ? null : form.get("client_id");
+    private static String actor(OAuthForm form) {
+        String clientId;
+        try {
+            clientId = form.single("client_id");
+        } catch (OAuthException repeated) {
+            clientId = null;
+        }
         if (clientId != null
-                && clientId.size() == 1
-                && clientId.get(0).length() <= 64
-                && !io.openclaw.events.SecretGuard.looksLikeCredential(clientId.get(0))) {
-            return "client:" + clientId.get(0);
+                && clientId.length() <= 64
+                && !io.openclaw.events.SecretGuard.looksLikeCredential(clientId)) {
+            return "client:" + clientId;
         }
         return "client:unidentified";
     }

@@ -2,7 +2,7 @@ package io.openclaw.token.introspection;
 
 import io.openclaw.token.access.AccessTokenVerifier;
 import io.openclaw.token.access.VerifiedAccessToken;
-import io.openclaw.token.grant.OAuthException;
+import io.openclaw.token.grant.OAuthForm;
 import io.openclaw.token.revocation.RevocationDenylist;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
@@ -14,10 +14,8 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -49,25 +47,15 @@ public class IntrospectionEndpoint {
     @POST
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.APPLICATION_JSON)
-    public Uni<Response> introspect(
-            MultivaluedMap<String, String> form, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
+    public Uni<Response> introspect(String body, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
         VerifiedAccessToken caller = verifier.check(bearer(authorization)).orElseThrow(UnauthorizedException::new);
         if (!caller.hasScope(SCOPE)) {
             return denylist.deniedAmongAsync(caller.jti(), caller.subject()).map(denied -> {
                 throw denied[0] ? new UnauthorizedException() : new ForbiddenException();
             });
         }
-        List<String> tokens = form == null ? null : form.get("token");
-        if (tokens == null
-                || tokens.isEmpty()
-                || tokens.get(0) == null
-                || tokens.get(0).isEmpty()) {
-            throw OAuthException.invalidRequest("token is required");
-        }
-        if (tokens.size() > 1) {
-            throw OAuthException.invalidRequest("token must not be repeated");
-        }
-        VerifiedAccessToken token = verifier.check(tokens.get(0))
+        String presented = OAuthForm.parse(body).required("token");
+        VerifiedAccessToken token = verifier.check(presented)
                 .filter(t -> visibleToCaller(caller, t))
                 .orElse(null);
         Uni<boolean[]> listed = token == null

@@ -188,6 +188,23 @@ class GrantsIT {
                 .then()
                 .statusCode(400)
                 .body("error", equalTo("invalid_grant"));
+        // a body that is not form encoding: a broken escape, a cut-off escape, bytes that are not UTF-8
+        for (String body : List.of(
+                "grant_type=%zz",
+                "grant_type=refresh_token&refresh_token=ock_rt_secret%",
+                "grant_type=client_credentials&client_id=k&client_secret=ock_live_secret%ff%fe")) {
+            String answer = given().contentType(ContentType.URLENC)
+                    .body(body)
+                    .post("/v1/oauth/token")
+                    .then()
+                    .statusCode(400)
+                    .contentType(ContentType.JSON)
+                    .body("error", equalTo("invalid_request"))
+                    .body("error_description", startsWith("the form body"))
+                    .extract()
+                    .asString();
+            assertThat(answer).doesNotContain("secret");
+        }
     }
 
     @Test

@@ -69,6 +69,14 @@ class RevocationAndIntrospectionIT {
                 .body("acc", equalTo(account))
                 .body("scope", equalTo("data:read"))
                 .body("token_type", equalTo("Bearer"));
+        given().auth()
+                .oauth2(Platform.bearer(account, "key_backend", "tokens:introspect"))
+                .contentType(ContentType.URLENC)
+                .body("token=" + paired.getString("access_token") + "%")
+                .post("/v1/oauth/introspect")
+                .then()
+                .statusCode(400)
+                .body("error", equalTo("invalid_request"));
     }
 
     @Test
@@ -212,6 +220,13 @@ class RevocationAndIntrospectionIT {
         revoke("nonsense");
         revoke("eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.");
         given().contentType(ContentType.URLENC)
+                .post("/v1/oauth/revoke")
+                .then()
+                .statusCode(400)
+                .body("error", equalTo("invalid_request"));
+        // a body that is not form encoding is a bad request, not a server error
+        given().contentType(ContentType.URLENC)
+                .body("token=ocr_abc%zz")
                 .post("/v1/oauth/revoke")
                 .then()
                 .statusCode(400)

@@ -80,6 +80,10 @@ done
 head -c 70000 /dev/zero | tr '\0' x >/tmp/openclaw-smoke-big
 body="$(curl -s -X POST --data-binary @/tmp/openclaw-smoke-big -H 'Content-Type: application/json' -w ' %{http_code}' "${FRONT}/v1/keys" | tr -d '\n')"
 check "a 70 KB body gets 413 payload_too_large" grep -q '"code":"payload_too_large".* 413$' <<<"${body}"
+body="$(curl -s -w ' %{http_code}' "${FRONT}/v1/devices/%00" | tr -d '\n')"
+check "a malformed path gets 400 problem+json" grep -q '"code":"bad_request".* 400$' <<<"${body}"
+body="$(curl -s -w ' %{http_code}' "${FRONT}/v1/pairing-codes/$(head -c 10000 /dev/zero | tr '\0' x)" | tr -d '\n')"
+check "a 10 KB URI gets 414 uri_too_long" grep -q '"code":"uri_too_long".* 414$' <<<"${body}"
 type="$(curl -s -o /dev/null -w '%{content_type}' "${FRONT}/nowhere")"
 check "front-door errors are application/problem+json" test "${type}" == "application/problem+json"
 

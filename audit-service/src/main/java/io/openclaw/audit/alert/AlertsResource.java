@@ -69,8 +69,9 @@ public class AlertsResource {
             @QueryParam("limit") String limit,
             @QueryParam("cursor") String cursor)
             throws SQLException {
+        Cursor.filter("rule", rule);
         Caller caller = Caller.of(jwt);
-        String account = caller.scope(accountId);
+        String account = caller.scope(Cursor.filter("account_id", accountId));
         if (status != null && !STATUSES.contains(status)) {
             throw ProblemException.badRequest("invalid_parameter", "status must be open, acknowledged or resolved");
         }

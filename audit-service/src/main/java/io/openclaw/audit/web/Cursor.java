@@ -1,5 +1,6 @@
 package io.openclaw.audit.web;
 
+import io.openclaw.events.DisplayText;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
@@ -25,6 +26,17 @@ public final class Cursor {
         } catch (IllegalArgumentException e) {
             throw ProblemException.badRequest("invalid_cursor", "cursor is not one this API returned");
         }
+    }
+
+    /**
+     * Checks a free-text filter parameter (an event type, subject, actor, account, rule or chain): at most 256
+     * printable characters. A control character such as NUL would otherwise reach PostgreSQL, which refuses it.
+     */
+    public static String filter(String name, String value) {
+        if (value != null && (value.length() > 256 || !DisplayText.isPrintable(value))) {
+            throw ProblemException.badRequest("invalid_parameter", name + " must be at most 256 printable characters");
+        }
+        return value;
     }
 
     /** Parses an RFC 3339 timestamp query parameter. */

@@ -5,6 +5,7 @@ import io.quarkus.logging.Log;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
+import java.sql.SQLException;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /** Turns errors into RFC 9457 problem+json with a stable {@code code}; never a stack trace. */
@@ -44,6 +45,25 @@ public class ProblemMappers {
                     default -> status >= 500 ? "internal_error" : "bad_request";
                 };
         return problem(status, code, status >= 500 ? "the request could not be handled" : e.getMessage());
+    }
+
+    /** PostgreSQL could not answer (down, or refused the statement): 503, and nothing of the query is echoed. */
+    @ServerExceptionMapper
+    public Response database(SQLException e) {
+        Log.warnf("audit store query failed: SQLState %s", e.getSQLState());
+        return Response.fromResponse(problem(503, "store_unavailable", "the audit store is unavailable; retry later"))
+                .header("Retry-After", 5)
+                .build();
+    }
+
+    /** Any other checked exception a resource lets out: a problem, never the framework's error page. */
+    @ServerExceptionMapper
+    public Response unexpectedChecked(Exception e) {
+        if (e instanceof RuntimeException runtime) {
+            return unexpected(runtime);
+        }
+        Log.errorf("request failed: %s", e.toString());
+        return problem(500, "internal_error", "the request could not be handled");
     }
 
     @ServerExceptionMapper

@@ -19,6 +19,7 @@ import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /** {@code /v1/keys}: API key management for the caller's account ({@code keys:manage}). */
@@ -28,6 +29,7 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 public class KeyResource {
 
     private static final int MAX_PAGE = 200;
+    private static final Pattern PAGE_CURSOR = Pattern.compile("key_[0-9A-Za-z_]{1,64}");
 
     private final ApiKeys keys;
     private final KeyRotation rotation;
@@ -62,6 +64,10 @@ public class KeyResource {
         }
         if (size < 1 || size > MAX_PAGE) {
             throw Problem.badRequest("invalid_limit", "limit is between 1 and " + MAX_PAGE);
+        }
+        if (after != null && !PAGE_CURSOR.matcher(after).matches()) {
+            // the cursor is a key id (next_after); anything else, e.g. a NUL, never reaches the database
+            throw Problem.badRequest("invalid_cursor", "after is the next_after of a previous page");
         }
         List<ApiKey> page = keys.list(Caller.of(jwt), accountId, after, size);
         Map<String, Object> body = new LinkedHashMap<>();

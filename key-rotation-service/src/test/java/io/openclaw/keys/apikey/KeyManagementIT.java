@@ -216,6 +216,15 @@ class KeyManagementIT {
         expectProblem(token, "{\"name\":\"x\",\"scopes\":\"data:read\"}", 400, "invalid_type");
         expectProblem(token, "{\"name\":\"x\",\"scopes\":[\"data:read\"], ", 400, "invalid_json");
         expectProblem(token, "{\"scopes\":[\"data:read\"]}", 400, "invalid_name");
+        given().auth()
+                .oauth2(token)
+                .urlEncodingEnabled(false)
+                .queryParam("after", "key_a%00")
+                .get("/v1/keys")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("code", equalTo("invalid_cursor"));
         // names go into events and logs: no line breaks, tabs or bidi overrides that make them read otherwise
         for (String name : List.of("a\\r\\nb", "a\\tb", "a\\u202Eb", "a\\u0000b")) {
             expectProblem(token, "{\"name\":\"" + name + "\",\"scopes\":[\"data:read\"]}", 400, "invalid_name");

@@ -56,8 +56,11 @@ public class AuditEventsResource {
             @QueryParam("limit") String limit,
             @QueryParam("cursor") String cursor)
             throws SQLException {
+        Cursor.filter("type", type);
+        Cursor.filter("subject", subject);
+        Cursor.filter("actor", actor);
         Caller caller = Caller.of(jwt);
-        String account = caller.scope(accountId);
+        String account = caller.scope(Cursor.filter("account_id", accountId));
         int size = Cursor.limit(
                 limit, config.query().defaultLimit(), config.query().maxLimit());
         if (outcome != null && !OUTCOMES.contains(outcome)) {

@@ -2,6 +2,7 @@ package io.openclaw.audit.log.rest;
 
 import io.openclaw.audit.log.IntegrityCheck;
 import io.openclaw.audit.web.Caller;
+import io.openclaw.audit.web.Cursor;
 import io.openclaw.audit.web.ProblemException;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
@@ -37,6 +38,7 @@ public class IntegrityResource {
             @QueryParam("from_sequence") String fromText,
             @QueryParam("to_sequence") String toText)
             throws SQLException {
+        Cursor.filter("chain", chain);
         Long from = sequence("from_sequence", fromText);
         Long to = sequence("to_sequence", toText);
         if ((from != null && from < 1) || (to != null && to < 1) || (from != null && to != null && from > to)) {

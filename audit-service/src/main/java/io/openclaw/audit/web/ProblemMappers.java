@@ -56,18 +56,9 @@ public class ProblemMappers {
                 .build();
     }
 
-    /** Any other checked exception a resource lets out: a problem, never the framework's error page. */
+    /** Anything else a resource lets out, checked or not: a problem, never the framework's error page. */
     @ServerExceptionMapper
-    public Response unexpectedChecked(Exception e) {
-        if (e instanceof RuntimeException runtime) {
-            return unexpected(runtime);
-        }
-        Log.errorf("request failed: %s", e.toString());
-        return problem(500, "internal_error", "the request could not be handled");
-    }
-
-    @ServerExceptionMapper
-    public Response unexpected(RuntimeException e) {
+    public Response unexpected(Exception e) {
         if (e instanceof WebApplicationException w) {
             return webApplication(w);
         }

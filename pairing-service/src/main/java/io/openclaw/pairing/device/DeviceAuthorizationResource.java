@@ -13,8 +13,6 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.util.List;
-import java.util.Map;
 
 /** RFC 8628 §3.1: a device asks for a device_code and a user_code (public client, form-encoded). */
 @Path("/v1/oauth/device_authorization")
@@ -31,29 +29,19 @@ public class DeviceAuthorizationResource {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.APPLICATION_JSON)
     public Response start(String body, @Context HttpServerRequest http) {
-        Map<String, List<String>> form;
+        String clientId;
+        String scope;
         try {
-            form = FormUrlEncoded.parse(body);
+            FormUrlEncoded form = FormUrlEncoded.parse(body);
+            clientId = form.single("client_id");
+            scope = form.single("scope");
         } catch (FormUrlEncoded.Malformed e) {
             throw new OAuthException(400, "invalid_request", e.getMessage());
         }
-        DeviceAuthorization authorization =
-                authorizations.start(single(form, "client_id"), single(form, "scope"), RequestOrigin.of(http));
+        DeviceAuthorization authorization = authorizations.start(clientId, scope, RequestOrigin.of(http));
         return Response.ok(authorization)
                 .header(HttpHeaders.CACHE_CONTROL, "no-store")
                 .header("Pragma", "no-cache")
                 .build();
-    }
-
-    /** A parameter's one value (null when absent); RFC 6749 §3.1: a parameter must not be repeated. */
-    private static String single(Map<String, List<String>> form, String name) {
-        List<String> values = form.get(name);
-        if (values == null) {
-            return null;
-        }
-        if (values.size() > 1) {
-            throw new OAuthException(400, "invalid_request", name + " must not be repeated");
-        }
-        return values.get(0);
     }
 }

@@ -19,21 +19,48 @@ import java.util.Map;
  */
 public final class FormUrlEncoded {
 
-    /** The body is not valid form encoding; the message names the problem, never the input. */
+    /** The body is not valid form encoding (or repeats a parameter); the message never quotes the input. */
     public static final class Malformed extends IllegalArgumentException {
         private Malformed(String message) {
             super(message);
         }
     }
 
-    private FormUrlEncoded() {}
+    private final Map<String, List<String>> parameters;
+
+    private FormUrlEncoded(Map<String, List<String>> parameters) {
+        this.parameters = parameters;
+    }
 
     /**
-     * The parameters of a form body in the order they came, each name with every value it was given (so a
-     * caller can refuse repeated parameters). An empty or null body has none; an empty pair ({@code a=1&&b=2})
-     * is skipped, a name without {@code =} has the empty value.
+     * Parses a form body. An empty or null body has no parameters; an empty pair ({@code a=1&&b=2}) is
+     * skipped, a name without {@code =} has the empty value.
      */
-    public static Map<String, List<String>> parse(String body) {
+    public static FormUrlEncoded parse(String body) {
+        return new FormUrlEncoded(parameters(body));
+    }
+
+    /** Every parameter in the order it came, each name with every value it was given. */
+    public Map<String, List<String>> parameters() {
+        return parameters;
+    }
+
+    /**
+     * The parameter's one value, null when absent or empty; a parameter given twice is malformed (RFC 6749
+     * §3.1: request parameters must not be included more than once).
+     */
+    public String single(String name) {
+        List<String> values = parameters.get(name);
+        if (values == null) {
+            return null;
+        }
+        if (values.size() > 1) {
+            throw new Malformed(name + " must not be repeated");
+        }
+        return values.get(0).isEmpty() ? null : values.get(0);
+    }
+
+    private static Map<String, List<String>> parameters(String body) {
         Map<String, List<String>> form = new LinkedHashMap<>();
         if (body == null || body.isEmpty()) {
             return form;

@@ -12,7 +12,8 @@ class FormUrlEncodedTest {
     @Test
     void decodesNamesAndValuesInOrderWithEveryRepetition() {
         Map<String, List<String>> form = FormUrlEncoded.parse(
-                "grant_type=refresh_token&scope=data%3Aread+data%3Awrite&scope=x&device%20name=Caf%C3%A9%20%F0%9F%98%80");
+                        "grant_type=refresh_token&scope=data%3Aread+data%3Awrite&scope=x&device%20name=Caf%C3%A9%20%F0%9F%98%80")
+                .parameters();
 
         assertThat(form.keySet()).containsExactly("grant_type", "scope", "device name");
         assertThat(form.get("grant_type")).containsExactly("refresh_token");
@@ -22,16 +23,28 @@ class FormUrlEncodedTest {
 
     @Test
     void emptyPairsAreSkippedAndANameWithoutValueIsEmpty() {
-        assertThat(FormUrlEncoded.parse("&&a=1&&b&c=&"))
+        assertThat(FormUrlEncoded.parse("&&a=1&&b&c=&").parameters())
                 .containsExactly(
                         Map.entry("a", List.of("1")), Map.entry("b", List.of("")), Map.entry("c", List.of("")));
-        assertThat(FormUrlEncoded.parse("")).isEmpty();
-        assertThat(FormUrlEncoded.parse(null)).isEmpty();
+        assertThat(FormUrlEncoded.parse("").parameters()).isEmpty();
+        assertThat(FormUrlEncoded.parse(null).parameters()).isEmpty();
     }
 
     @Test
     void unescapedUnicodeIsKeptAsSent() {
-        assertThat(FormUrlEncoded.parse("name=Café😀").get("name")).containsExactly("Café😀");
+        assertThat(FormUrlEncoded.parse("name=Café😀").single("name")).isEqualTo("Café😀");
+    }
+
+    @Test
+    void singleIsTheOneValueNullWhenAbsentOrEmptyAndRefusesARepeatedParameter() {
+        FormUrlEncoded form = FormUrlEncoded.parse("a=1&b=&c=2&c=2");
+
+        assertThat(form.single("a")).isEqualTo("1");
+        assertThat(form.single("b")).isNull();
+        assertThat(form.single("missing")).isNull();
+        assertThatThrownBy(() -> form.single("c"))
+                .isInstanceOf(FormUrlEncoded.Malformed.class)
+                .hasMessage("c must not be repeated");
     }
 
     @Test

@@ -1,8 +1,6 @@
 package io.openclaw.token.grant;
 
 import io.openclaw.events.http.FormUrlEncoded;
-import java.util.List;
-import java.util.Map;
 
 /**
  * The form body of an OAuth endpoint (token, revocation, introspection), parsed strictly: a body that is not
@@ -10,10 +8,12 @@ import java.util.Map;
  */
 public final class OAuthForm {
 
-    private final Map<String, List<String>> parameters;
+    private static final OAuthForm EMPTY = new OAuthForm(FormUrlEncoded.parse(""));
 
-    private OAuthForm(Map<String, List<String>> parameters) {
-        this.parameters = parameters;
+    private final FormUrlEncoded form;
+
+    private OAuthForm(FormUrlEncoded form) {
+        this.form = form;
     }
 
     public static OAuthForm parse(String body) {
@@ -24,22 +24,18 @@ public final class OAuthForm {
         }
     }
 
-    /** A form with no parameters, for a request whose body could not be read. */
+    /** A form with no parameters, until the body is parsed. */
     static OAuthForm empty() {
-        return new OAuthForm(Map.of());
+        return EMPTY;
     }
 
     /** The parameter's one value; null when absent or empty. */
     public String single(String name) {
-        List<String> values = parameters.get(name);
-        if (values == null || values.isEmpty()) {
-            return null;
+        try {
+            return form.single(name);
+        } catch (FormUrlEncoded.Malformed e) {
+            throw OAuthException.invalidRequest(e.getMessage());
         }
-        if (values.size() > 1) {
-            throw OAuthException.invalidRequest(name + " must not be repeated");
-        }
-        String value = values.get(0);
-        return value.isEmpty() ? null : value;
     }
 
     /** The parameter's one value; {@code invalid_request} when absent or empty. */

@@ -78,6 +78,33 @@ class AuditLogIT {
     }
 
     @Test
+    void anEventSentAgainAfterItWasStoredIsSkippedAndItsBatchStoredWholeAndChained() throws Exception {
+        String account = TestEvents.account();
+        String actor = TestEvents.id("key_");
+        CloudEvent event = TestEvents.codeIssued(account, actor, Instant.now());
+        TestEvents.publish(event);
+        await().atMost(WAIT)
+                .until(() -> count("SELECT count(*) FROM audit_record WHERE event_id = ?", event.id()) == 1);
+
+        List<CloudEvent> batch = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            batch.add(TestEvents.codeIssued(account, actor, Instant.now()));
+        }
+        batch.add(2, event);
+        TestEvents.publish(batch);
+
+        List<String> ids = batch.stream().map(CloudEvent::id).distinct().toList();
+        await().atMost(WAIT)
+                .untilAsserted(() -> assertThat(eventIds(account)).containsExactlyInAnyOrderElementsOf(ids));
+        given().auth()
+                .oauth2(TestJwt.platformAdmin().sign())
+                .get("/v1/audit/integrity")
+                .then()
+                .statusCode(200)
+                .body("status", equalTo("intact"));
+    }
+
+    @Test
     void theWritersShareThePartitionsAndStoreEveryOneOfThemChained() throws Exception {
         String account = TestEvents.account();
         int partitions =
@@ -446,6 +473,23 @@ class AuditLogIT {
                 .get("/v1/audit/events")
                 .then()
                 .statusCode(403);
+    }
+
+    /** The ids of the account's stored pairing-code events, once for every time each is stored. */
+    private List<String> eventIds(String account) throws Exception {
+        List<String> ids = new ArrayList<>();
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(
+                        "SELECT event_id FROM audit_record WHERE account_id = ? AND event_type = ?")) {
+            ps.setString(1, account);
+            ps.setString(2, EventType.PAIRING_CODE_ISSUED.type());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getString(1));
+                }
+            }
+        }
+        return ids;
     }
 
     private long count(String sql, String... params) throws Exception {

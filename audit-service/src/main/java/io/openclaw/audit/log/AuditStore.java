@@ -10,6 +10,7 @@ import io.openclaw.events.EventFields;
 import io.openclaw.events.EventType;
 import io.openclaw.events.KafkaCloudEvents;
 import io.openclaw.events.Topics;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -27,6 +28,8 @@ import java.util.Set;
 import javax.sql.DataSource;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
 
 /**
  * Writes ingest batches to PostgreSQL in one transaction each: new records (chained), usage rollups, alerts,
@@ -42,6 +45,13 @@ public final class AuditStore {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
+
+    /** SQLSTATE of a unique constraint violation. */
+    private static final String UNIQUE_VIOLATION = "23505";
+
+    private static final String COPY_RECORDS = "COPY audit_record (event_id, event_type, source, event_time, "
+            + "account_id, actor, subject, outcome, reason, source_ip, user_agent, data, topic, kafka_partition, "
+            + "kafka_offset, chain, chain_seq, prev_hash, hash, traceparent) FROM STDIN";
 
     private final DataSource dataSource;
     private final Map<String, AuditRecord> heads = new HashMap<>();
@@ -84,40 +94,87 @@ public final class AuditStore {
     /**
      * Writes the batch and, on success, updates {@code positions} to where it got. Returns the records
      * stored (duplicates of stored events are skipped).
+     *
+     * <p>The records are copied in without first asking which of them are stored already: an event stored
+     * before arrives again only when a producer re-sent it. If one did, the event id's unique constraint
+     * refuses the copy, the transaction rolls back and the batch is written again, this time skipping the
+     * events found stored.
      */
     public List<AuditRecord> write(IngestBatch batch, Map<TopicPartition, Long> positions, IngestFaults faults)
             throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
-                List<AuditRecord> stored = insertRecords(c, batch.records);
-                upsertRollups(c, batch.rollups);
-                insertAlerts(c, batch.records, stored);
-                insertOutbox(c, stored, batch.records);
-                advancePositions(c, batch.nextOffsets, positions);
-                faults.beforeCommit();
-                c.commit();
-                for (AuditRecord r : stored) {
-                    heads.put(r.chain(), r);
+                return write(c, batch, positions, faults, false);
+            } catch (SQLException e) {
+                if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                    throw e;
                 }
-                positions.putAll(batch.nextOffsets);
-                return stored;
-            } catch (SQLException | RuntimeException | Error e) {
-                heads.clear();
-                try {
-                    c.rollback();
-                } catch (SQLException rollback) {
-                    e.addSuppressed(rollback);
-                }
-                throw e;
+                return write(c, batch, positions, faults, true);
             }
         }
     }
 
-    private List<AuditRecord> insertRecords(Connection c, List<Incoming> incoming) throws SQLException {
+    private List<AuditRecord> write(
+            Connection c,
+            IngestBatch batch,
+            Map<TopicPartition, Long> positions,
+            IngestFaults faults,
+            boolean skipStored)
+            throws SQLException {
+        try {
+            List<AuditRecord> stored = insertRecords(c, batch.records, skipStored);
+            upsertRollups(c, batch.rollups);
+            insertAlerts(c, batch.records, stored);
+            insertOutbox(c, stored, batch.records);
+            advancePositions(c, batch.nextOffsets, positions);
+            faults.beforeCommit();
+            c.commit();
+            for (AuditRecord r : stored) {
+                heads.put(r.chain(), r);
+            }
+            positions.putAll(batch.nextOffsets);
+            return stored;
+        } catch (SQLException | RuntimeException | Error e) {
+            heads.clear();
+            try {
+                c.rollback();
+            } catch (SQLException rollback) {
+                e.addSuppressed(rollback);
+            }
+            throw e;
+        }
+    }
+
+    private List<AuditRecord> insertRecords(Connection c, List<Incoming> incoming, boolean skipStored)
+            throws SQLException {
         if (incoming.isEmpty()) {
             return List.of();
         }
+        Set<String> seen = skipStored ? stored(c, incoming) : new HashSet<>();
+        Map<String, AuditRecord> tails = new HashMap<>();
+        List<AuditRecord> records = new ArrayList<>();
+        for (Incoming in : incoming) {
+            if (!seen.add(in.event().id())) {
+                continue;
+            }
+            String chain = AuditRecord.chainOf(in.topic(), in.partition());
+            AuditRecord previous = tails.containsKey(chain) ? tails.get(chain) : head(c, chain);
+            AuditRecord record = toRecord(in)
+                    .link(
+                            previous == null ? 1 : previous.chainSeq() + 1,
+                            previous == null ? ChainHash.GENESIS : previous.hash());
+            tails.put(chain, record);
+            records.add(record);
+        }
+        if (!records.isEmpty()) {
+            copyIn(c, records);
+        }
+        return records;
+    }
+
+    /** The ids of the incoming events that are stored already. */
+    private static Set<String> stored(Connection c, List<Incoming> incoming) throws SQLException {
         Set<String> existing = new HashSet<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT event_id FROM audit_record WHERE event_id = ANY(?)")) {
             ps.setArray(
@@ -130,33 +187,49 @@ public final class AuditStore {
                 }
             }
         }
-        Map<String, AuditRecord> tails = new HashMap<>();
-        List<AuditRecord> stored = new ArrayList<>();
-        Set<String> seen = new HashSet<>(existing);
-        try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO audit_record (event_id, event_type, source, event_time, account_id, actor, subject, "
-                        + "outcome, reason, source_ip, user_agent, data, topic, kafka_partition, kafka_offset, "
-                        + "chain, chain_seq, prev_hash, hash, traceparent) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
-            for (Incoming in : incoming) {
-                if (!seen.add(in.event().id())) {
-                    continue;
-                }
-                String chain = AuditRecord.chainOf(in.topic(), in.partition());
-                AuditRecord previous = tails.containsKey(chain) ? tails.get(chain) : head(c, chain);
-                AuditRecord record = toRecord(in)
-                        .link(
-                                previous == null ? 1 : previous.chainSeq() + 1,
-                                previous == null ? ChainHash.GENESIS : previous.hash());
-                tails.put(chain, record);
-                stored.add(record);
-                bind(ps, record);
-                ps.addBatch();
-            }
-            if (!stored.isEmpty()) {
-                ps.executeBatch();
+        return existing;
+    }
+
+    /**
+     * One {@code COPY} of the records (text format): PostgreSQL parses no statement per row, and the driver
+     * binds no parameters.
+     */
+    private static void copyIn(Connection c, List<AuditRecord> records) throws SQLException {
+        StringBuilder rows = new StringBuilder(records.size() * 768);
+        for (AuditRecord r : records) {
+            CopyText.row(
+                    rows,
+                    r.eventId(),
+                    r.type(),
+                    r.source(),
+                    r.time().toString(),
+                    r.accountId(),
+                    r.actor(),
+                    r.subject(),
+                    r.outcome(),
+                    r.reason(),
+                    r.sourceIp(),
+                    r.userAgent(),
+                    r.data(),
+                    r.topic(),
+                    Integer.toString(r.partition()),
+                    Long.toString(r.offset()),
+                    r.chain(),
+                    Long.toString(r.chainSeq()),
+                    r.prevHash(),
+                    r.hash(),
+                    r.traceparent());
+        }
+        byte[] bytes = rows.toString().getBytes(StandardCharsets.UTF_8);
+        CopyIn copy = c.unwrap(PGConnection.class).getCopyAPI().copyIn(COPY_RECORDS);
+        try {
+            copy.writeToCopy(bytes, 0, bytes.length);
+            copy.endCopy();
+        } finally {
+            if (copy.isActive()) {
+                copy.cancelCopy();
             }
         }
-        return stored;
     }
 
     private AuditRecord head(Connection c, String chain) throws SQLException {
@@ -223,29 +296,6 @@ public final class AuditStore {
                 null,
                 null,
                 e.traceparent());
-    }
-
-    private static void bind(PreparedStatement ps, AuditRecord r) throws SQLException {
-        ps.setString(1, r.eventId());
-        ps.setString(2, r.type());
-        ps.setString(3, r.source());
-        ps.setObject(4, OffsetDateTime.ofInstant(r.time(), ZoneOffset.UTC));
-        ps.setString(5, r.accountId());
-        ps.setString(6, r.actor());
-        ps.setString(7, r.subject());
-        ps.setString(8, r.outcome());
-        ps.setString(9, r.reason());
-        ps.setString(10, r.sourceIp());
-        ps.setString(11, r.userAgent());
-        ps.setString(12, r.data());
-        ps.setString(13, r.topic());
-        ps.setInt(14, r.partition());
-        ps.setLong(15, r.offset());
-        ps.setString(16, r.chain());
-        ps.setLong(17, r.chainSeq());
-        ps.setString(18, r.prevHash());
-        ps.setString(19, r.hash());
-        ps.setString(20, r.traceparent());
     }
 
     private static void upsertRollups(Connection c, Map<RollupKey, Long> rollups) throws SQLException {

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.time.Instant;
 import java.util.Map;
 
 /** CloudEvents structured JSON format, used by outboxes and Redis streams. */
@@ -51,7 +50,7 @@ public final class CloudEventJson {
                     required(node, "id"),
                     required(node, "source"),
                     required(node, "type"),
-                    Instant.parse(required(node, "time")),
+                    EventTime.parse(required(node, "time")),
                     node.path("subject").asText(null),
                     node.path("partitionkey").asText(CloudEvent.NO_ACCOUNT),
                     MAPPER.convertValue(node.path("data"), MAP),

@@ -2,7 +2,6 @@ package io.openclaw.events;
 
 import io.openclaw.events.CloudEventJson.MalformedEventException;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -64,7 +63,7 @@ public final class KafkaCloudEvents {
                     required(headers, "ce_id"),
                     required(headers, "ce_source"),
                     required(headers, "ce_type"),
-                    Instant.parse(time),
+                    EventTime.parse(time),
                     header(headers, "ce_subject"),
                     partitionKey != null ? partitionKey : key != null ? key : CloudEvent.NO_ACCOUNT,
                     CloudEventJson.parseData(value),

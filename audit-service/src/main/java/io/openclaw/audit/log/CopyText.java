@@ -25,7 +25,13 @@ final class CopyText {
             out.append("\\N");
             return;
         }
-        for (int i = 0; i < value.length(); i++) {
+        int first = firstSpecial(value);
+        if (first < 0) {
+            out.append(value);
+            return;
+        }
+        out.append(value, 0, first);
+        for (int i = first; i < value.length(); i++) {
             char ch = value.charAt(i);
             switch (ch) {
                 case '\\' -> out.append("\\\\");
@@ -35,5 +41,16 @@ final class CopyText {
                 default -> out.append(ch);
             }
         }
+    }
+
+    /** Index of the first character that needs escaping, -1 when none does (most values). */
+    private static int firstSpecial(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char ch = value.charAt(i);
+            if (ch == '\\' || ch == '\t' || ch == '\n' || ch == '\r') {
+                return i;
+            }
+        }
+        return -1;
     }
 }

@@ -55,16 +55,20 @@ final class AuditBench {
     }
 
     /** Most unmeasured bursts before the measured one. */
-    private static final int MAX_WARM_UP_BURSTS = Integer.getInteger("bench.audit.max-warmup-bursts", 8);
+    private static final int MAX_WARM_UP_BURSTS = Integer.getInteger("bench.audit.max-warmup-bursts", 40);
+
+    /** Least time spent in warm-up bursts, as for the grants: C2 was still at 15 % after 8 bursts (~25 s). */
+    private static final Duration MIN_WARM_UP = Duration.ofSeconds(Integer.getInteger("bench.audit.min-warmup-s", 60));
 
     /** Bursts measured after the warm-up; the figure is the median one. */
     private static final int MEASURED_BURSTS = 3;
 
     /**
      * Produces {@code events} token events as fast as the producer goes and measures the time until all are
-     * stored. Unmeasured bursts of the same size go first until the last three store at rates within 10 % of
-     * each other (at most {@link #MAX_WARM_UP_BURSTS}): audit-service's JIT compiler still took 30–50 % of its
-     * CPU during the fifth burst of a just-started service, and the rate rose burst after burst meanwhile. Then
+     * stored. Unmeasured bursts of the same size go first for at least {@link #MIN_WARM_UP} and until the last
+     * three store at rates within 10 % of each other (at most {@link #MAX_WARM_UP_BURSTS}): audit-service's JIT
+     * compiler still took 30–50 % of its CPU during the fifth burst of a just-started service, and the rate rose
+     * burst after burst meanwhile. Then
      * {@link #MEASURED_BURSTS} bursts are measured and the median one is the figure: a single 3 s burst moved by
      * up to half when a checkpoint, a full collection or a neighbour on the machine fell into it. The raw
      * consumer reads the last measured burst again, after reading the first warm-up burst once itself.
@@ -72,10 +76,12 @@ final class AuditBench {
     LoadResult[] ingest(int events) throws Exception {
         String topic = Topics.TOKEN_EVENTS;
         Map<TopicPartition, Long> warmUp = endOffsets(topic);
+        long warmUpEnds = System.nanoTime() + MIN_WARM_UP.toNanos();
         List<Double> rates = new ArrayList<>();
         rates.add(rate(events, storeBurst(events)));
         readAll(warmUp, events);
-        while (rates.size() < MAX_WARM_UP_BURSTS && !HttpLoad.lastThreeAgree(rates, 0.1)) {
+        while (rates.size() < MAX_WARM_UP_BURSTS
+                && (System.nanoTime() < warmUpEnds || !HttpLoad.lastThreeAgree(rates, 0.1))) {
             rates.add(rate(events, storeBurst(events)));
             System.out.printf(
                     "[bench] audit ingest warm-up burst %d: %.0f events/s%n",

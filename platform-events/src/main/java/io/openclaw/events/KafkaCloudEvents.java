@@ -3,6 +3,7 @@ package io.openclaw.events;
 import io.openclaw.events.CloudEventJson.MalformedEventException;
 import java.nio.charset.StandardCharsets;
 import java.time.format.DateTimeParseException;
+import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
@@ -59,7 +60,7 @@ public final class KafkaCloudEvents {
         String time = required(headers, "ce_time");
         try {
             String partitionKey = header(headers, "ce_partitionkey");
-            return new CloudEvent(
+            return withoutNul(new CloudEvent(
                     required(headers, "ce_id"),
                     required(headers, "ce_source"),
                     required(headers, "ce_type"),
@@ -67,10 +68,37 @@ public final class KafkaCloudEvents {
                     header(headers, "ce_subject"),
                     partitionKey != null ? partitionKey : key != null ? key : CloudEvent.NO_ACCOUNT,
                     CloudEventJson.parseData(value),
-                    header(headers, "ce_traceparent"));
+                    header(headers, "ce_traceparent")));
         } catch (DateTimeParseException e) {
             throw new MalformedEventException("ce_time is not an RFC 3339 timestamp", e);
         }
+    }
+
+    /**
+     * The event, unless an envelope attribute or a top-level data field holds U+0000: consumers store those
+     * in PostgreSQL text columns, which cannot hold it, so such an event could never be handled and would be
+     * retried for ever. Nested data is left as it is (it is stored as escaped JSON).
+     */
+    private static CloudEvent withoutNul(CloudEvent event) {
+        String[][] envelope = {
+            {"ce_id", event.id()},
+            {"ce_source", event.source()},
+            {"ce_type", event.type()},
+            {"ce_subject", event.subject()},
+            {"ce_partitionkey", event.partitionKey()},
+            {"ce_traceparent", event.traceparent()}
+        };
+        for (String[] attribute : envelope) {
+            if (attribute[1] != null && attribute[1].indexOf('\u0000') >= 0) {
+                throw new MalformedEventException("CloudEvent header '" + attribute[0] + "' holds a NUL character");
+            }
+        }
+        for (Map.Entry<String, Object> field : event.data().entrySet()) {
+            if (field.getValue() instanceof String s && s.indexOf('\u0000') >= 0) {
+                throw new MalformedEventException("data field '" + field.getKey() + "' holds a NUL character");
+            }
+        }
+        return event;
     }
 
     private static void put(Headers headers, String name, String value) {

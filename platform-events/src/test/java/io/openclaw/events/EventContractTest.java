@@ -125,6 +125,46 @@ class EventContractTest {
     }
 
     @Test
+    void anEventWithANulWhereConsumersStoreTextIsMalformed() {
+        CloudEvent event = validBuilder().build();
+        Map<String, Object> data = new java.util.HashMap<>(event.data());
+        data.put(EventFields.USER_AGENT, "curl\u0000/8");
+        var record = KafkaCloudEvents.toRecord(new CloudEvent(
+                event.id(),
+                event.source(),
+                event.type(),
+                event.time(),
+                event.subject(),
+                event.partitionKey(),
+                data,
+                null));
+
+        assertThatThrownBy(() -> KafkaCloudEvents.fromRecord(asConsumed(record)))
+                .isInstanceOf(CloudEventJson.MalformedEventException.class)
+                .hasMessage("data field 'user_agent' holds a NUL character");
+
+        var header = KafkaCloudEvents.toRecord(event);
+        header.headers().remove("ce_subject");
+        header.headers().add("ce_subject", "dev_\u0000".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThatThrownBy(() -> KafkaCloudEvents.fromRecord(asConsumed(header)))
+                .isInstanceOf(CloudEventJson.MalformedEventException.class)
+                .hasMessage("CloudEvent header 'ce_subject' holds a NUL character");
+
+        data.put(EventFields.USER_AGENT, "curl/8");
+        data.put("details", Map.of("note", "nested \u0000 is stored escaped"));
+        var nested = KafkaCloudEvents.toRecord(new CloudEvent(
+                event.id(),
+                event.source(),
+                event.type(),
+                event.time(),
+                event.subject(),
+                event.partitionKey(),
+                data,
+                null));
+        assertThat(KafkaCloudEvents.fromRecord(asConsumed(nested)).data()).containsKey("details");
+    }
+
+    @Test
     void theTraceparentTravelsInBothBindingsAndAMalformedOneIsDropped() {
         String traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
         CloudEvent event = validBuilder().traceparent(traceparent).build();

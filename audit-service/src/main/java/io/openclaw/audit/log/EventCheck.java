@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.EnumMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -53,10 +52,6 @@ public final class EventCheck {
         if (type.isEmpty()) {
             return Optional.of(new Refusal("unknown_type", "unknown event type " + event.type()));
         }
-        Optional<String> nul = nulField(event);
-        if (nul.isPresent()) {
-            return Optional.of(new Refusal("malformed", "'" + nul.get() + "' holds a NUL character"));
-        }
         Optional<String> secret = secretField(event.data());
         if (secret.isPresent()) {
             return Optional.of(new Refusal("secret_suspected", "field '" + secret.get() + "' looks like a secret"));
@@ -78,30 +73,6 @@ public final class EventCheck {
                     .toList()
                     .toString();
             return Optional.of(new Refusal("schema_violation", detail));
-        }
-        return Optional.empty();
-    }
-
-    /**
-     * The envelope attribute or top-level data field holding U+0000, which a PostgreSQL text column cannot
-     * store (nested data is stored as escaped JSON and may hold it).
-     */
-    private static Optional<String> nulField(CloudEvent event) {
-        Map<String, String> envelope = new LinkedHashMap<>();
-        envelope.put("id", event.id());
-        envelope.put("source", event.source());
-        envelope.put("type", event.type());
-        envelope.put("subject", event.subject());
-        envelope.put("traceparent", event.traceparent());
-        for (Map.Entry<String, String> e : envelope.entrySet()) {
-            if (e.getValue() != null && e.getValue().indexOf('\u0000') >= 0) {
-                return Optional.of(e.getKey());
-            }
-        }
-        for (Map.Entry<String, ?> e : event.data().entrySet()) {
-            if (e.getValue() instanceof String s && s.indexOf('\u0000') >= 0) {
-                return Optional.of(e.getKey());
-            }
         }
         return Optional.empty();
     }

@@ -75,24 +75,11 @@ public final class KafkaCloudEvents {
     }
 
     /**
-     * The event, unless an envelope attribute or a top-level data field holds U+0000: consumers store those
-     * in PostgreSQL text columns, which cannot hold it, so such an event could never be handled and would be
-     * retried for ever. Nested data is left as it is (it is stored as escaped JSON).
+     * The event, unless a top-level data field holds U+0000 (headers are checked as they are read): consumers
+     * store those values in PostgreSQL text columns, which cannot hold it, so such an event could never be
+     * handled and would be retried for ever. Nested data is left as it is (it is stored as escaped JSON).
      */
     private static CloudEvent withoutNul(CloudEvent event) {
-        String[][] envelope = {
-            {"ce_id", event.id()},
-            {"ce_source", event.source()},
-            {"ce_type", event.type()},
-            {"ce_subject", event.subject()},
-            {"ce_partitionkey", event.partitionKey()},
-            {"ce_traceparent", event.traceparent()}
-        };
-        for (String[] attribute : envelope) {
-            if (attribute[1] != null && attribute[1].indexOf('\u0000') >= 0) {
-                throw new MalformedEventException("CloudEvent header '" + attribute[0] + "' holds a NUL character");
-            }
-        }
         for (Map.Entry<String, Object> field : event.data().entrySet()) {
             if (field.getValue() instanceof String s && s.indexOf('\u0000') >= 0) {
                 throw new MalformedEventException("data field '" + field.getKey() + "' holds a NUL character");
@@ -115,6 +102,13 @@ public final class KafkaCloudEvents {
 
     private static String header(Headers headers, String name) {
         Header header = headers.lastHeader(name);
-        return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+        if (header == null || header.value() == null) {
+            return null;
+        }
+        String value = new String(header.value(), StandardCharsets.UTF_8);
+        if (value.indexOf('\u0000') >= 0) {
+            throw new MalformedEventException("CloudEvent header '" + name + "' holds a NUL character");
+        }
+        return value;
     }
 }

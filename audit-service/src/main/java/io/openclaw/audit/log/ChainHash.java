@@ -39,8 +39,12 @@ public final class ChainHash {
     }
 
     static String canonical(AuditRecord r) {
+        return canonical(fields(r));
+    }
+
+    private static String canonical(List<Object> fields) {
         try {
-            return CANONICAL.writeValueAsString(fields(r));
+            return CANONICAL.writeValueAsString(fields);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
@@ -75,7 +79,7 @@ public final class ChainHash {
         sha.update(r.prevHash().getBytes(StandardCharsets.US_ASCII));
         List<Object> fields = fields(r);
         if (fields.stream().anyMatch(ChainHash::hasSurrogate)) {
-            sha.update(canonical(r).getBytes(StandardCharsets.UTF_8));
+            sha.update(canonical(fields).getBytes(StandardCharsets.UTF_8));
         } else {
             try {
                 CANONICAL.writeValue(new DigestSink(sha), fields);

@@ -68,10 +68,10 @@ final class AuditBench {
      * stored. Unmeasured bursts of the same size go first for at least {@link #MIN_WARM_UP} and until the last
      * three store at rates within 10 % of each other (at most {@link #MAX_WARM_UP_BURSTS}): audit-service's JIT
      * compiler still took 30–50 % of its CPU during the fifth burst of a just-started service, and the rate rose
-     * burst after burst meanwhile. Then
-     * {@link #MEASURED_BURSTS} bursts are measured and the median one is the figure: a single 3 s burst moved by
-     * up to half when a checkpoint, a full collection or a neighbour on the machine fell into it. The raw
-     * consumer reads the last measured burst again, after reading the first warm-up burst once itself.
+     * burst after burst meanwhile. Then {@link #MEASURED_BURSTS} bursts are measured and the median one is the
+     * figure: a single 3 s burst moved by up to half when a checkpoint, a full collection or a neighbour on the
+     * machine fell into it. The raw consumer reads the last measured burst again, after reading the first
+     * warm-up burst once itself.
      */
     LoadResult[] ingest(int events) throws Exception {
         String topic = Topics.TOKEN_EVENTS;

@@ -21,6 +21,7 @@ import io.openclaw.token.grant.TokenResponse;
 import io.openclaw.token.outbox.Outbox;
 import io.openclaw.token.signing.KeyEncryption;
 import io.openclaw.token.store.Database;
+import io.openclaw.token.store.GroupCommit;
 import io.openclaw.token.store.Sql;
 import io.openclaw.token.store.StoreUnavailableException;
 import io.quarkus.logging.Log;
@@ -56,6 +57,7 @@ public class RefreshTokenRotation {
     private final TokenConfig config;
     private final Clock clock;
     private final Counter reuseDetected;
+    private final GroupCommit<Rotation, Database.Outcome<Family>> rotations;
 
     public RefreshTokenRotation(
             Database database,
@@ -76,7 +78,14 @@ public class RefreshTokenRotation {
         this.config = config;
         this.clock = clock;
         this.reuseDetected = meters.counter(MetricNames.REFRESH_REUSE_DETECTED);
+        this.rotations = new GroupCommit<>(
+                WRITERS, MAX_BATCH, batch -> database.inSharedTransaction(batch, RefreshTokenRotation::rotate));
     }
+
+    /** Rotation batches written at once, each on its own connection. */
+    private static final int WRITERS = 2;
+
+    private static final int MAX_BATCH = 64;
 
     private sealed interface Result permits Rotated, Refused {}
 
@@ -88,17 +97,32 @@ public class RefreshTokenRotation {
 
     private record Family(String familyId, String deviceId, String accountId, List<String> scopes, int generation) {}
 
+    /**
+     * One rotation as the statement binds it, everything computed by the caller: the writer of its batch only
+     * binds and runs it. {@code requested} is null when the request asked for no scope.
+     */
+    private record Rotation(
+            byte[] hash,
+            byte[] successorHash,
+            byte[] successorEnc,
+            List<String> requested,
+            Instant now,
+            Instant idleCutoff,
+            CloudEvent template) {}
+
     /** Stands in the event template for the fields the rotating statement fills in from the family. */
     private static final String FROM_FAMILY = "(from the family)";
 
     private static final String GENERATION = "generation";
 
     /**
-     * One statement, in auto-commit, is the whole rotation: the conditional UPDATE claims the presented token
-     * (the single-use decision), the successor is inserted, the family's last use moves and the
-     * {@code token.refreshed} event goes into the outbox, completed with the family's identities by the
-     * statement itself. The access token's jti, key and expiry are drafted before and it is signed after the
-     * commit, so the rotation costs one round trip and holds its locks for no signature. No row: the token is
+     * One statement is the whole rotation: the conditional UPDATE claims the presented token (the single-use
+     * decision), the successor is inserted, the family's last use moves and the {@code token.refreshed} event
+     * goes into the outbox, completed with the family's identities by the statement itself. Concurrent
+     * rotations share a transaction ({@link Database#inSharedTransaction}): of two rotations of one token in
+     * it, the first claims the token and the second finds it rotated, as when they run apart. The access
+     * token's jti, key and expiry are drafted before and it is signed after the commit, so the rotation
+     * holds its locks for no signature. No row: the token is
      * not usable (unknown, rotated, revoked, expired, or asked for scopes outside its grant) and {@link
      * #refuse} says why.
      */
@@ -140,8 +164,9 @@ public class RefreshTokenRotation {
             byte[] successorHash = RefreshTokens.hash(successor);
             AccessTokenMinter.Draft draft = minter.draft();
             Instant now = clock.instant();
-            Family family = database.inSingleStatement(connection ->
-                    rotate(connection, hash, successor, successorHash, requested, draft, now, context, eventId));
+            Family family = rotations
+                    .submit(rotation(hash, successor, successorHash, requested, draft, now, context, eventId))
+                    .get();
             if (family != null) {
                 List<String> scopes = requested != null ? requested : family.scopes();
                 MintedToken access = minter.sign(
@@ -176,9 +201,8 @@ public class RefreshTokenRotation {
         return rotated.response();
     }
 
-    /** Rotates the presented token if it and its family are usable and records the event; null if not. */
-    private Family rotate(
-            Connection connection,
+    /** The rotation's statement parameters, the successor encrypted and the event drafted. */
+    private Rotation rotation(
             byte[] hash,
             String successor,
             byte[] successorHash,
@@ -186,34 +210,42 @@ public class RefreshTokenRotation {
             AccessTokenMinter.Draft draft,
             Instant now,
             ClientContext context,
-            String eventId)
-            throws SQLException {
+            String eventId) {
         boolean keepSuccessor = !config.refreshReuseGrace().isZero() || audit.enabled();
         CloudEvent template = refreshed(now, context, null, eventId, draft.jti(), draft.kid(), draft.expiresAt())
                 .actor(FROM_FAMILY)
                 .subject(FROM_FAMILY)
                 .build();
+        return new Rotation(
+                hash,
+                successorHash,
+                keepSuccessor ? encryption.encrypt(successor.getBytes(StandardCharsets.US_ASCII), aad(hash)) : null,
+                requested,
+                now,
+                now.minus(config.refreshIdleLifetime()),
+                template);
+    }
+
+    /** Rotates the presented token if it and its family are usable and records the event; null if not. */
+    private static Family rotate(Connection connection, Rotation rotation) throws SQLException {
         try (PreparedStatement update = connection.prepareStatement(ROTATE)) {
-            update.setTimestamp(1, Sql.ts(now));
-            update.setBytes(2, successorHash);
-            update.setBytes(
-                    3,
-                    keepSuccessor
-                            ? encryption.encrypt(successor.getBytes(StandardCharsets.US_ASCII), aad(hash))
-                            : null);
-            update.setBytes(4, hash);
-            update.setTimestamp(5, Sql.ts(now));
-            update.setTimestamp(6, Sql.ts(now.minus(config.refreshIdleLifetime())));
+            update.setTimestamp(1, Sql.ts(rotation.now()));
+            update.setBytes(2, rotation.successorHash());
+            update.setBytes(3, rotation.successorEnc());
+            update.setBytes(4, rotation.hash());
+            update.setTimestamp(5, Sql.ts(rotation.now()));
+            update.setTimestamp(6, Sql.ts(rotation.idleCutoff()));
+            List<String> requested = rotation.requested();
             update.setArray(7, Sql.textArray(connection, requested != null ? requested : List.of()));
             if (requested != null) {
                 update.setArray(8, Sql.textArray(connection, requested));
             } else {
                 update.setNull(8, Types.ARRAY);
             }
-            update.setBytes(9, successorHash);
-            update.setTimestamp(10, Sql.ts(now));
-            update.setTimestamp(11, Sql.ts(now));
-            Outbox.bindCompleted(update, 12, template);
+            update.setBytes(9, rotation.successorHash());
+            update.setTimestamp(10, Sql.ts(rotation.now()));
+            update.setTimestamp(11, Sql.ts(rotation.now()));
+            Outbox.bindCompleted(update, 12, rotation.template());
             ResultSet row = update.executeQuery();
             if (!row.next()) {
                 return null;

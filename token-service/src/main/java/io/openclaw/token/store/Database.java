@@ -4,6 +4,8 @@ import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Plain JDBC transactions on token-service's PostgreSQL database. */
 @ApplicationScoped
@@ -13,6 +15,24 @@ public class Database {
     @FunctionalInterface
     public interface Work<T> {
         T run(Connection connection) throws SQLException;
+    }
+
+    /** One statement for one item of {@link #inSharedTransaction}. */
+    @FunctionalInterface
+    public interface ItemStatement<I, T> {
+        T run(Connection connection, I item) throws SQLException;
+    }
+
+    /** What one item of {@link #inSharedTransaction} came to: its result, or the failure it met alone. */
+    public record Outcome<T>(T result, RuntimeException failure) {
+
+        /** The result; throws the item's failure if it had one. */
+        public T get() {
+            if (failure != null) {
+                throw failure;
+            }
+            return result;
+        }
     }
 
     /** How recent a successful transaction must be to stand for "PostgreSQL answers now". */
@@ -40,6 +60,48 @@ public class Database {
      */
     public <T> T inSingleStatement(Work<T> work) {
         return run(work, true);
+    }
+
+    /**
+     * Runs one statement per item, all in one transaction, so that concurrent callers' items share one COMMIT
+     * (an item alone runs in auto-commit). When the database refuses a statement (an integrity constraint, a
+     * deadlock, a serialization failure), the transaction is rolled back and every item runs again alone, so
+     * that one item cannot fail the others: the refused item's outcome is its own failure. When PostgreSQL
+     * cannot be reached, every item fails with the one {@link StoreUnavailableException}.
+     */
+    public <I, T> List<Outcome<T>> inSharedTransaction(List<I> items, ItemStatement<I, T> statement) {
+        if (items.size() > 1) {
+            try {
+                return inTransaction(connection -> {
+                    List<Outcome<T>> outcomes = new ArrayList<>(items.size());
+                    for (I item : items) {
+                        outcomes.add(new Outcome<>(statement.run(connection, item), null));
+                    }
+                    return outcomes;
+                });
+            } catch (StoreUnavailableException e) {
+                if (!refusedStatement(e.sqlState())) {
+                    throw e;
+                }
+            }
+        }
+        List<Outcome<T>> outcomes = new ArrayList<>(items.size());
+        for (I item : items) {
+            try {
+                outcomes.add(new Outcome<>(inSingleStatement(connection -> statement.run(connection, item)), null));
+            } catch (StoreUnavailableException e) {
+                if (!refusedStatement(e.sqlState())) {
+                    throw e;
+                }
+                outcomes.add(new Outcome<>(null, e));
+            }
+        }
+        return outcomes;
+    }
+
+    /** Class 23 (integrity constraint violation) or 40 (transaction rollback: deadlock, serialization). */
+    private static boolean refusedStatement(String sqlState) {
+        return sqlState != null && (sqlState.startsWith("23") || sqlState.startsWith("40"));
     }
 
     private <T> T run(Work<T> work, boolean autoCommit) {

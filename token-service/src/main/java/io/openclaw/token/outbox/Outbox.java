@@ -55,21 +55,57 @@ public class Outbox {
     }
 
     /**
-     * An INSERT of one outbox row per row of {@code from}, for an event that the same statement completes:
-     * the caller builds the event as far as it knows it before the statement ({@link #bindCompleted}) and the
-     * SQL expressions give its subject, partition key and the data fields that only the statement's own rows
-     * hold ({@code dataFields}: a {@code jsonb} object merged over the event's data). Used where one statement
-     * both makes a change and records its event, so the change costs one round trip.
+     * An INSERT of one outbox row per row of {@code from}, for events of one type that the same statement
+     * completes: the caller drafts each event as far as it knows it before the statement and hands the drafts
+     * in as arrays ({@link #DRAFTS}, bound by {@link #bindDrafts}) that {@code from} carries on in its columns
+     * {@code event_id, ce_time, traceparent, data}; the SQL expressions give each event's subject, partition
+     * key and the data fields that only the statement's own rows hold ({@code dataFields}: a {@code jsonb}
+     * object merged over the draft's data). The type's topic, source and type and this replica are bound by
+     * {@link #bindCompleted}. Used where one statement both makes changes and records their events, so that
+     * the changes cost one round trip.
      */
     public static String insertCompleted(String from, String subject, String partitionKey, String dataFields) {
-        return "INSERT INTO outbox " + COLUMNS + " SELECT ?, ?, ?, ?, ?, " + subject + ", " + partitionKey
-                + ", ?, convert_to((convert_from(?, 'UTF8')::jsonb || " + dataFields + ")::text, 'UTF8'), ? FROM "
-                + from;
+        return "INSERT INTO outbox " + COLUMNS + " SELECT event_id, ?, ?, ?, ce_time, " + subject + ", " + partitionKey
+                + ", traceparent, convert_to((convert_from(data, 'UTF8')::jsonb || " + dataFields
+                + ")::text, 'UTF8'), ? FROM " + from;
     }
 
-    /** Binds the parameters of an {@link #insertCompleted} statement from {@code index}; the next free index. */
-    public static int bindCompleted(PreparedStatement statement, int index, CloudEvent event) throws SQLException {
-        return bindPayload(statement, bindAttributes(statement, index, event), event);
+    /** The drafts' parameters of an {@link #insertCompleted} statement: event ids, times, traceparents, data. */
+    public static final String DRAFTS = "?::text[], ?::text[], ?::text[], ?::bytea[]";
+
+    /** Binds {@link #DRAFTS} from {@code index} (the events in the statement's order); the next free index. */
+    public static int bindDrafts(Connection connection, PreparedStatement statement, int index, List<CloudEvent> drafts)
+            throws SQLException {
+        int size = drafts.size();
+        String[] ids = new String[size];
+        String[] times = new String[size];
+        String[] traceparents = new String[size];
+        byte[][] data = new byte[size][];
+        for (int i = 0; i < size; i++) {
+            CloudEvent draft = drafts.get(i);
+            ids[i] = draft.id();
+            times[i] = draft.time().toString();
+            traceparents[i] = draft.traceparent();
+            data[i] = CloudEventJson.dataBytes(draft);
+        }
+        statement.setArray(index, connection.createArrayOf("text", ids));
+        statement.setArray(index + 1, connection.createArrayOf("text", times));
+        statement.setArray(index + 2, connection.createArrayOf("text", traceparents));
+        statement.setArray(index + 3, connection.createArrayOf("bytea", data));
+        return index + 4;
+    }
+
+    /**
+     * Binds the topic, source and type of an {@link #insertCompleted} statement's events (those of {@code
+     * draft}, which every event of the statement shares) and this replica from {@code index}; the next free
+     * index.
+     */
+    public static int bindCompleted(PreparedStatement statement, int index, CloudEvent draft) throws SQLException {
+        statement.setString(index, topicOf(draft));
+        statement.setString(index + 1, draft.source());
+        statement.setString(index + 2, draft.type());
+        statement.setString(index + 3, REPLICA);
+        return index + 4;
     }
 
     /** The topic an event is published to; {@link IllegalArgumentException} for a type that has none. */

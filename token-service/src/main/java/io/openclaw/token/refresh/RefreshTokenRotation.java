@@ -31,9 +31,10 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 
@@ -79,7 +80,7 @@ public class RefreshTokenRotation {
         this.clock = clock;
         this.reuseDetected = meters.counter(MetricNames.REFRESH_REUSE_DETECTED);
         this.rotations = new GroupCommit<>(
-                WRITERS, MAX_BATCH, batch -> database.inSharedTransaction(batch, RefreshTokenRotation::rotate));
+                WRITERS, MAX_BATCH, batch -> database.inOneStatement(batch, RefreshTokenRotation::rotate));
     }
 
     /** Rotation batches written at once, each on its own connection. */
@@ -116,26 +117,35 @@ public class RefreshTokenRotation {
     private static final String GENERATION = "generation";
 
     /**
-     * One statement is the whole rotation: the conditional UPDATE claims the presented token (the single-use
-     * decision), the successor is inserted, the family's last use moves and the {@code token.refreshed} event
-     * goes into the outbox, completed with the family's identities by the statement itself. Concurrent
-     * rotations share a transaction ({@link Database#inSharedTransaction}): of two rotations of one token in
-     * it, the first claims the token and the second finds it rotated, as when they run apart. The access
-     * token's jti, key and expiry are drafted before and it is signed after the commit, so the rotation
-     * holds its locks for no signature. No row: the token is
-     * not usable (unknown, rotated, revoked, expired, or asked for scopes outside its grant) and {@link
-     * #refuse} says why.
+     * One statement is the whole rotation of every token in a batch: the conditional UPDATE claims the
+     * presented tokens (the single-use decision), the successors are inserted, the families' last use moves
+     * and each {@code token.refreshed} event goes into the outbox, completed with its family's identities by
+     * the statement itself. Concurrent rotations share the statement ({@link Database#inOneStatement}), one
+     * round trip and one COMMIT; of two rotations of one token in it, one claims the token and the other
+     * finds no row, as when they run apart. The access tokens' jti, key and expiry are drafted before and
+     * they are signed after the commit, so a rotation holds its locks for no signature. No row for an item:
+     * its token is not usable (unknown, rotated, revoked, expired, or asked for scopes outside its grant)
+     * and {@link #refuse} says why. Requested scopes travel space-separated (a scope never holds a space);
+     * null when the request named none.
      */
-    private static final String ROTATE = "WITH claimed AS ("
-            + " UPDATE refresh_token t SET state = 'rotated', rotated_at = ?, successor_hash = ?, successor_enc = ?"
-            + " FROM refresh_family f"
-            + " WHERE t.token_hash = ? AND t.state = 'active' AND f.id = t.family_id AND f.state = 'active'"
-            + " AND f.absolute_expires_at > ? AND f.last_used_at > ? AND f.scopes @> ?::text[]"
-            + " RETURNING f.id, f.device_id, f.account_id, f.scopes, t.generation,"
-            + " COALESCE(?::text[], f.scopes) AS granted),"
+    private static final String ROTATE = "WITH input AS (SELECT item, hash, successor_hash, successor_enc,"
+            + " at::timestamptz AS at, idle_cutoff::timestamptz AS idle_cutoff,"
+            + " string_to_array(requested, ' ') AS requested, event_id, ce_time, traceparent, data"
+            + " FROM unnest(?::int[], ?::bytea[], ?::bytea[], ?::bytea[], ?::text[], ?::text[], ?::text[], "
+            + Outbox.DRAFTS
+            + ") AS i(item, hash, successor_hash, successor_enc, at, idle_cutoff, requested, event_id, ce_time,"
+            + " traceparent, data)),"
+            + " claimed AS (UPDATE refresh_token t SET state = 'rotated', rotated_at = i.at,"
+            + " successor_hash = i.successor_hash, successor_enc = i.successor_enc"
+            + " FROM input i, refresh_family f"
+            + " WHERE t.token_hash = i.hash AND t.state = 'active' AND f.id = t.family_id AND f.state = 'active'"
+            + " AND f.absolute_expires_at > i.at AND f.last_used_at > i.idle_cutoff"
+            + " AND f.scopes @> COALESCE(i.requested, '{}')"
+            + " RETURNING i.item, i.successor_hash, i.at, i.event_id, i.ce_time, i.traceparent, i.data,"
+            + " f.id, f.device_id, f.account_id, f.scopes, t.generation, COALESCE(i.requested, f.scopes) AS granted),"
             + " successor AS (INSERT INTO refresh_token (token_hash, family_id, generation, state, created_at)"
-            + " SELECT ?, id, generation + 1, 'active', ? FROM claimed),"
-            + " touched AS (UPDATE refresh_family SET last_used_at = ? WHERE id = (SELECT id FROM claimed)),"
+            + " SELECT successor_hash, id, generation + 1, 'active', at FROM claimed),"
+            + " touched AS (UPDATE refresh_family f SET last_used_at = c.at FROM claimed c WHERE f.id = c.id),"
             + " recorded AS ("
             + Outbox.insertCompleted(
                     "claimed",
@@ -145,7 +155,7 @@ public class RefreshTokenRotation {
                             + "', device_id, '" + EventFields.SUBJECT + "', id, '" + EventFields.FAMILY_ID
                             + "', id, '" + EventFields.DEVICE_ID + "', device_id, '" + EventFields.SCOPES
                             + "', to_jsonb(granted), '" + GENERATION + "', generation + 1)")
-            + ") SELECT id, device_id, account_id, scopes, generation FROM claimed";
+            + ") SELECT item, id, device_id, account_id, scopes, generation FROM claimed";
 
     public TokenResponse refresh(String refreshToken, List<String> requestedScopes, ClientContext context) {
         if (!RefreshTokens.isWellFormed(refreshToken)) {
@@ -226,32 +236,54 @@ public class RefreshTokenRotation {
                 template);
     }
 
-    /** Rotates the presented token if it and its family are usable and records the event; null if not. */
-    private static Family rotate(Connection connection, Rotation rotation) throws SQLException {
+    /**
+     * Rotates the presented tokens that are usable and records their events; per rotation, in the batch's
+     * order, the family it was claimed in, or null.
+     */
+    private static List<Family> rotate(Connection connection, List<Rotation> batch) throws SQLException {
+        int size = batch.size();
+        Integer[] items = new Integer[size];
+        byte[][] hashes = new byte[size][];
+        byte[][] successorHashes = new byte[size][];
+        byte[][] successorEncs = new byte[size][];
+        String[] at = new String[size];
+        String[] idleCutoffs = new String[size];
+        String[] requested = new String[size];
+        List<CloudEvent> drafts = new ArrayList<>(size);
+        for (int i = 0; i < size; i++) {
+            Rotation rotation = batch.get(i);
+            items[i] = i;
+            hashes[i] = rotation.hash();
+            successorHashes[i] = rotation.successorHash();
+            successorEncs[i] = rotation.successorEnc();
+            at[i] = rotation.now().toString();
+            idleCutoffs[i] = rotation.idleCutoff().toString();
+            requested[i] = rotation.requested() == null ? null : String.join(" ", rotation.requested());
+            drafts.add(rotation.template());
+        }
         try (PreparedStatement update = connection.prepareStatement(ROTATE)) {
-            update.setTimestamp(1, Sql.ts(rotation.now()));
-            update.setBytes(2, rotation.successorHash());
-            update.setBytes(3, rotation.successorEnc());
-            update.setBytes(4, rotation.hash());
-            update.setTimestamp(5, Sql.ts(rotation.now()));
-            update.setTimestamp(6, Sql.ts(rotation.idleCutoff()));
-            List<String> requested = rotation.requested();
-            update.setArray(7, Sql.textArray(connection, requested != null ? requested : List.of()));
-            if (requested != null) {
-                update.setArray(8, Sql.textArray(connection, requested));
-            } else {
-                update.setNull(8, Types.ARRAY);
+            update.setArray(1, connection.createArrayOf("int4", items));
+            update.setArray(2, connection.createArrayOf("bytea", hashes));
+            update.setArray(3, connection.createArrayOf("bytea", successorHashes));
+            update.setArray(4, connection.createArrayOf("bytea", successorEncs));
+            update.setArray(5, connection.createArrayOf("text", at));
+            update.setArray(6, connection.createArrayOf("text", idleCutoffs));
+            update.setArray(7, connection.createArrayOf("text", requested));
+            int next = Outbox.bindDrafts(connection, update, 8, drafts);
+            Outbox.bindCompleted(update, next, drafts.get(0));
+            List<Family> families = new ArrayList<>(Collections.nCopies(size, null));
+            ResultSet rows = update.executeQuery();
+            while (rows.next()) {
+                families.set(
+                        rows.getInt(1),
+                        new Family(
+                                rows.getString(2),
+                                rows.getString(3),
+                                rows.getString(4),
+                                Sql.strings(rows.getArray(5)),
+                                rows.getInt(6)));
             }
-            update.setBytes(9, rotation.successorHash());
-            update.setTimestamp(10, Sql.ts(rotation.now()));
-            update.setTimestamp(11, Sql.ts(rotation.now()));
-            Outbox.bindCompleted(update, 12, rotation.template());
-            ResultSet row = update.executeQuery();
-            if (!row.next()) {
-                return null;
-            }
-            return new Family(
-                    row.getString(1), row.getString(2), row.getString(3), Sql.strings(row.getArray(4)), row.getInt(5));
+            return families;
         }
     }
 

@@ -17,13 +17,13 @@ public class Database {
         T run(Connection connection) throws SQLException;
     }
 
-    /** One statement for one item of {@link #inSharedTransaction}. */
+    /** One statement for several items: one result per item, in the items' order. */
     @FunctionalInterface
-    public interface ItemStatement<I, T> {
-        T run(Connection connection, I item) throws SQLException;
+    public interface BatchStatement<I, T> {
+        List<T> run(Connection connection, List<I> items) throws SQLException;
     }
 
-    /** What one item of {@link #inSharedTransaction} came to: its result, or the failure it met alone. */
+    /** What one item of {@link #inOneStatement} came to: its result, or the failure it met alone. */
     public record Outcome<T>(T result, RuntimeException failure) {
 
         /** The result; throws the item's failure if it had one. */
@@ -63,22 +63,16 @@ public class Database {
     }
 
     /**
-     * Runs one statement per item, all in one transaction, so that concurrent callers' items share one COMMIT
-     * (an item alone runs in auto-commit). When the database refuses a statement (an integrity constraint, a
-     * deadlock, a serialization failure), the transaction is rolled back and every item runs again alone, so
-     * that one item cannot fail the others: the refused item's outcome is its own failure. When PostgreSQL
-     * cannot be reached, every item fails with the one {@link StoreUnavailableException}.
+     * Runs one statement for all the items, in auto-commit, so that concurrent callers' items share one round
+     * trip and one COMMIT. When the database refuses the statement (an integrity constraint, a deadlock, a
+     * serialization failure), it runs again for each item alone, so that one item cannot fail the others: the
+     * refused item's outcome is its own failure. When PostgreSQL cannot be reached, every item fails with the
+     * one {@link StoreUnavailableException}.
      */
-    public <I, T> List<Outcome<T>> inSharedTransaction(List<I> items, ItemStatement<I, T> statement) {
+    public <I, T> List<Outcome<T>> inOneStatement(List<I> items, BatchStatement<I, T> statement) {
         if (items.size() > 1) {
             try {
-                return inTransaction(connection -> {
-                    List<Outcome<T>> outcomes = new ArrayList<>(items.size());
-                    for (I item : items) {
-                        outcomes.add(new Outcome<>(statement.run(connection, item), null));
-                    }
-                    return outcomes;
-                });
+                return inSingleStatement(connection -> outcomes(items, statement.run(connection, items)));
             } catch (StoreUnavailableException e) {
                 if (!refusedStatement(e.sqlState())) {
                     throw e;
@@ -88,7 +82,8 @@ public class Database {
         List<Outcome<T>> outcomes = new ArrayList<>(items.size());
         for (I item : items) {
             try {
-                outcomes.add(new Outcome<>(inSingleStatement(connection -> statement.run(connection, item)), null));
+                outcomes.addAll(inSingleStatement(
+                        connection -> outcomes(List.of(item), statement.run(connection, List.of(item)))));
             } catch (StoreUnavailableException e) {
                 if (!refusedStatement(e.sqlState())) {
                     throw e;
@@ -96,6 +91,16 @@ public class Database {
                 outcomes.add(new Outcome<>(null, e));
             }
         }
+        return outcomes;
+    }
+
+    private static <I, T> List<Outcome<T>> outcomes(List<I> items, List<T> results) {
+        if (results.size() != items.size()) {
+            throw new IllegalStateException(
+                    "a batch statement returned " + results.size() + " results for " + items.size() + " items");
+        }
+        List<Outcome<T>> outcomes = new ArrayList<>(results.size());
+        results.forEach(result -> outcomes.add(new Outcome<>(result, null)));
         return outcomes;
     }
 

@@ -17,20 +17,22 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** {@link Database#inSharedTransaction} against PostgreSQL: one COMMIT for a batch, and a refused item fails alone. */
+/** {@link Database#inOneStatement} against PostgreSQL: one transaction for a batch, and a refused item fails alone. */
 @QuarkusTest
 @QuarkusTestResource(value = KafkaResource.class, restrictToAnnotatedClass = false)
 @QuarkusTestResource(value = JwtResource.class, restrictToAnnotatedClass = false)
 @QuarkusTestResource(value = PostgresResource.class, restrictToAnnotatedClass = false)
 @QuarkusTestResource(value = RedisResource.class, restrictToAnnotatedClass = false)
 @QuarkusTestResource(value = UpstreamStandIns.class, restrictToAnnotatedClass = false)
-class SharedTransactionIT {
+class BatchStatementIT {
 
     @Inject
     Database database;
@@ -49,9 +51,8 @@ class SharedTransactionIT {
     }
 
     @Test
-    void theItemsOfABatchShareOneTransaction() {
-        List<Database.Outcome<Long>> outcomes =
-                database.inSharedTransaction(List.of("a", "b", "c"), (connection, name) -> insert(connection, name));
+    void theItemsOfABatchShareOneStatement() {
+        List<Database.Outcome<Long>> outcomes = database.inOneStatement(List.of("a", "b", "c"), this::insert);
 
         List<Long> transactions = outcomes.stream().map(Database.Outcome::get).toList();
         assertThat(transactions).hasSize(3).containsOnly(transactions.get(0));
@@ -60,8 +61,7 @@ class SharedTransactionIT {
 
     @Test
     void anItemTheDatabaseRefusesFailsAloneAndTheOthersAreCommitted() {
-        List<Database.Outcome<Long>> outcomes = database.inSharedTransaction(
-                List.of("a", "b", "b", "c"), (connection, name) -> insert(connection, name));
+        List<Database.Outcome<Long>> outcomes = database.inOneStatement(List.of("a", "b", "b", "c"), this::insert);
 
         assertThat(outcomes.get(0).get()).isNotNull();
         assertThat(outcomes.get(1).get()).isNotNull();
@@ -73,24 +73,27 @@ class SharedTransactionIT {
     }
 
     @Test
-    void aLoneItemRunsInAutoCommitAndGetsItsOwnFailure() {
-        database.inSharedTransaction(List.of("a"), (connection, name) -> insert(connection, name));
+    void aLoneItemGetsItsOwnFailure() {
+        database.inOneStatement(List.of("a"), this::insert);
 
-        List<Database.Outcome<Long>> again =
-                database.inSharedTransaction(List.of("a"), (connection, name) -> insert(connection, name));
+        List<Database.Outcome<Long>> again = database.inOneStatement(List.of("a"), this::insert);
 
         assertThatThrownBy(() -> again.get(0).get()).isInstanceOf(StoreUnavailableException.class);
         assertThat(stored()).containsExactly("a");
     }
 
-    /** Inserts the name and returns the id of the transaction that did it. */
-    private long insert(Connection connection, String name) throws SQLException {
-        try (PreparedStatement insert =
-                connection.prepareStatement("INSERT INTO " + table + " VALUES (?) RETURNING txid_current()")) {
-            insert.setString(1, name);
-            ResultSet row = insert.executeQuery();
-            row.next();
-            return row.getLong(1);
+    /** Inserts the names with one statement; per name, in order, the id of the transaction that did it. */
+    private List<Long> insert(Connection connection, List<String> names) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + table
+                + " SELECT name FROM unnest(?::text[]) WITH ORDINALITY AS i(name, n) ORDER BY n"
+                + " RETURNING name, txid_current()")) {
+            insert.setArray(1, connection.createArrayOf("text", names.toArray(String[]::new)));
+            Map<String, Long> transactions = new HashMap<>();
+            ResultSet rows = insert.executeQuery();
+            while (rows.next()) {
+                transactions.put(rows.getString(1), rows.getLong(2));
+            }
+            return names.stream().map(transactions::get).toList();
         }
     }
 

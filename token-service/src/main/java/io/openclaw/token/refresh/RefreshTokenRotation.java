@@ -131,10 +131,10 @@ public class RefreshTokenRotation {
     private static final String ROTATE = "WITH input AS (SELECT item, hash, successor_hash, successor_enc,"
             + " at::timestamptz AS at, idle_cutoff::timestamptz AS idle_cutoff,"
             + " string_to_array(requested, ' ') AS requested, event_id, ce_time, traceparent, data"
-            + " FROM unnest(?::int[], ?::bytea[], ?::bytea[], ?::bytea[], ?::text[], ?::text[], ?::text[], "
+            + " FROM unnest(?::bytea[], ?::bytea[], ?::bytea[], ?::text[], ?::text[], ?::text[], "
             + Outbox.DRAFTS
-            + ") AS i(item, hash, successor_hash, successor_enc, at, idle_cutoff, requested, event_id, ce_time,"
-            + " traceparent, data)),"
+            + ") WITH ORDINALITY AS i(hash, successor_hash, successor_enc, at, idle_cutoff, requested, event_id,"
+            + " ce_time, traceparent, data, item)),"
             + " claimed AS (UPDATE refresh_token t SET state = 'rotated', rotated_at = i.at,"
             + " successor_hash = i.successor_hash, successor_enc = i.successor_enc"
             + " FROM input i, refresh_family f"
@@ -242,7 +242,6 @@ public class RefreshTokenRotation {
      */
     private static List<Family> rotate(Connection connection, List<Rotation> batch) throws SQLException {
         int size = batch.size();
-        Integer[] items = new Integer[size];
         byte[][] hashes = new byte[size][];
         byte[][] successorHashes = new byte[size][];
         byte[][] successorEncs = new byte[size][];
@@ -252,7 +251,6 @@ public class RefreshTokenRotation {
         List<CloudEvent> drafts = new ArrayList<>(size);
         for (int i = 0; i < size; i++) {
             Rotation rotation = batch.get(i);
-            items[i] = i;
             hashes[i] = rotation.hash();
             successorHashes[i] = rotation.successorHash();
             successorEncs[i] = rotation.successorEnc();
@@ -262,20 +260,20 @@ public class RefreshTokenRotation {
             drafts.add(rotation.template());
         }
         try (PreparedStatement update = connection.prepareStatement(ROTATE)) {
-            update.setArray(1, connection.createArrayOf("int4", items));
-            update.setArray(2, connection.createArrayOf("bytea", hashes));
-            update.setArray(3, connection.createArrayOf("bytea", successorHashes));
-            update.setArray(4, connection.createArrayOf("bytea", successorEncs));
-            update.setArray(5, connection.createArrayOf("text", at));
-            update.setArray(6, connection.createArrayOf("text", idleCutoffs));
-            update.setArray(7, connection.createArrayOf("text", requested));
-            int next = Outbox.bindDrafts(connection, update, 8, drafts);
+            update.setArray(1, connection.createArrayOf("bytea", hashes));
+            update.setArray(2, connection.createArrayOf("bytea", successorHashes));
+            update.setArray(3, connection.createArrayOf("bytea", successorEncs));
+            update.setArray(4, connection.createArrayOf("text", at));
+            update.setArray(5, connection.createArrayOf("text", idleCutoffs));
+            update.setArray(6, connection.createArrayOf("text", requested));
+            int next = Outbox.bindDrafts(connection, update, 7, drafts);
             Outbox.bindCompleted(update, next, drafts.get(0));
             List<Family> families = new ArrayList<>(Collections.nCopies(size, null));
             ResultSet rows = update.executeQuery();
             while (rows.next()) {
                 families.set(
-                        rows.getInt(1),
+                        // WITH ORDINALITY counts from 1
+                        (int) rows.getLong(1) - 1,
                         new Family(
                                 rows.getString(2),
                                 rows.getString(3),

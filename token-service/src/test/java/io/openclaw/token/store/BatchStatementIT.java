@@ -3,12 +3,6 @@ package io.openclaw.token.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.openclaw.testing.JwtResource;
-import io.openclaw.testing.KafkaResource;
-import io.openclaw.testing.PostgresResource;
-import io.openclaw.testing.RedisResource;
-import io.openclaw.token.support.UpstreamStandIns;
-import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.sql.Connection;
@@ -25,13 +19,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** {@link Database#inOneStatement} against PostgreSQL: one transaction for a batch, and a refused item fails alone. */
+/**
+ * {@link Database#inOneStatement} against PostgreSQL: one transaction for a batch, and a refused item fails alone.
+ * The broker, PostgreSQL and Redis are the module's test resources (declared on the other ITs, for all).
+ */
 @QuarkusTest
-@QuarkusTestResource(value = KafkaResource.class, restrictToAnnotatedClass = false)
-@QuarkusTestResource(value = JwtResource.class, restrictToAnnotatedClass = false)
-@QuarkusTestResource(value = PostgresResource.class, restrictToAnnotatedClass = false)
-@QuarkusTestResource(value = RedisResource.class, restrictToAnnotatedClass = false)
-@QuarkusTestResource(value = UpstreamStandIns.class, restrictToAnnotatedClass = false)
 class BatchStatementIT {
 
     @Inject

@@ -153,6 +153,35 @@ class AuditLogIT {
     }
 
     @Test
+    void theSiemCopiesOfABatchAreReadBackFromTheLogInChainOrder() {
+        String account = TestEvents.account();
+        List<CloudEvent> events = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            events.add(TestEvents.codeIssued(account, "key_owner" + i, Instant.now()));
+        }
+        Set<String> ids = new HashSet<>();
+        events.forEach(e -> ids.add(e.id()));
+        try (EventTap tap = EventTap.open(Topics.AUDIT_LOG)) {
+            TestEvents.publish(events);
+            await().atMost(WAIT)
+                    .until(() -> tap.matching(e -> ids.contains(e.string("event_id")))
+                                    .size()
+                            >= ids.size());
+            List<CloudEvent> copies = tap.matching(e -> ids.contains(e.string("event_id")));
+
+            assertThat(copies).extracting(e -> e.string("event_id")).containsExactlyInAnyOrderElementsOf(ids);
+            // one account, one partition, one chain: the copies follow it link by link
+            for (int i = 1; i < copies.size(); i++) {
+                CloudEvent previous = copies.get(i - 1);
+                CloudEvent copy = copies.get(i);
+                assertThat(copy.string("chain")).isEqualTo(previous.string("chain"));
+                assertThat(copy.number("sequence")).isEqualTo(previous.number("sequence") + 1);
+                assertThat(copy.string("prev_hash")).isEqualTo(previous.string("hash"));
+            }
+        }
+    }
+
+    @Test
     void theTraceparentOfAnEventIsKeptWithItsRecordAndInTheSiemCopy() {
         String account = TestEvents.account();
         String traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";

@@ -104,6 +104,8 @@ public final class PlatformUnderTest implements AutoCloseable {
                 .property("openclaw.keys.schedule.tick", "1s")
                 .build();
         audit = QuarkusAppProcess.builder("audit-service", QuarkusAppProcess.moduleDir("audit-service"))
+                // the heap ./platform up gives it, with the young generation it is deployed with (docs/audit.md)
+                .jvmOptions("-Xmx512m", "-XX:NewRatio=1")
                 .properties(common)
                 .properties(datasource(auditDb))
                 .property("quarkus.kafka-streams.application-id", "openclaw-e2e-audit-" + System.nanoTime())

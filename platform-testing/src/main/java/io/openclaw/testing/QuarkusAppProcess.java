@@ -30,6 +30,7 @@ public final class QuarkusAppProcess implements AutoCloseable {
     private final String name;
     private final Path jar;
     private final int port;
+    private final List<String> jvmOptions;
     private final Map<String, String> properties;
     private final Map<String, String> environment;
     private final Path logFile;
@@ -41,6 +42,7 @@ public final class QuarkusAppProcess implements AutoCloseable {
         this.name = builder.name;
         this.jar = builder.moduleDir.resolve("target/quarkus-app/quarkus-run.jar");
         this.port = builder.port;
+        this.jvmOptions = List.copyOf(builder.jvmOptions);
         this.properties = Map.copyOf(builder.properties);
         this.environment = Map.copyOf(builder.environment);
         this.startTimeout = builder.startTimeout;
@@ -107,6 +109,7 @@ public final class QuarkusAppProcess implements AutoCloseable {
         command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx384m");
         command.add("-XX:+UseSerialGC");
+        command.addAll(jvmOptions);
         // e.g. a flight recording while a benchmark runs:
         // -Dopenclaw.test.service.jvm-options="-XX:StartFlightRecording..."
         String extra =
@@ -151,6 +154,11 @@ public final class QuarkusAppProcess implements AutoCloseable {
     }
 
     /** Resident set size in KiB, read from /proc, or -1 when unknown. */
+    /** CPU time the running process has used so far (user and system), zero when it does not run. */
+    public synchronized Duration cpuTime() {
+        return isRunning() ? process.info().totalCpuDuration().orElse(Duration.ZERO) : Duration.ZERO;
+    }
+
     public synchronized long rssKiB() {
         if (!isRunning()) {
             return -1;
@@ -218,6 +226,7 @@ public final class QuarkusAppProcess implements AutoCloseable {
         private final String name;
         private final Path moduleDir;
         private int port = Ports.free();
+        private final List<String> jvmOptions = new ArrayList<>();
         private final Map<String, String> properties = new LinkedHashMap<>();
         private final Map<String, String> environment = new LinkedHashMap<>();
         private Duration startTimeout = Duration.ofSeconds(180);
@@ -229,6 +238,15 @@ public final class QuarkusAppProcess implements AutoCloseable {
 
         public Builder port(int port) {
             this.port = port;
+            return this;
+        }
+
+        /**
+         * JVM options after the defaults ({@code -Xmx384m -XX:+UseSerialGC}, the later option wins), e.g. the
+         * heap a service is deployed with.
+         */
+        public Builder jvmOptions(String... options) {
+            jvmOptions.addAll(List.of(options));
             return this;
         }
 

@@ -7,12 +7,17 @@ import io.openclaw.events.KafkaCloudEvents;
 import io.openclaw.events.Outcome;
 import io.openclaw.events.Topics;
 import io.openclaw.testing.EventTap;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -43,15 +49,33 @@ final class AuditBench {
 
     private final String bootstrapServers;
     private final Connection auditDatabase;
+    private final Supplier<Duration> serviceCpu;
 
     /**
      * {@code auditDatabase} is audit-service's own database: a burst is stored when the writer's partition
      * positions, committed in the same transaction as the records they cover, have passed it. (Scraping
-     * {@code /q/metrics} 20 times a second instead took 8 % of audit-service's CPU.)
+     * {@code /q/metrics} 20 times a second instead took 8 % of audit-service's CPU.) {@code serviceCpu} is
+     * audit-service's CPU time so far.
      */
-    AuditBench(String bootstrapServers, Connection auditDatabase) {
+    AuditBench(String bootstrapServers, Connection auditDatabase, Supplier<Duration> serviceCpu) {
         this.bootstrapServers = bootstrapServers;
         this.auditDatabase = auditDatabase;
+        this.serviceCpu = serviceCpu;
+    }
+
+    /**
+     * The ingest figures: the raw consumer, the stored burst, and the CPU time per stored event of that burst,
+     * of audit-service and of the whole machine (the producer, broker and PostgreSQL included). CPU time per
+     * event moves less with the neighbours on a shared machine than events per second do.
+     */
+    record Ingest(LoadResult raw, LoadResult stored, double serviceCpuMicros, double machineCpuMicros) {}
+
+    /** One burst: how long it took to store and the CPU time spent meanwhile. */
+    private record Burst(Duration elapsed, Duration serviceCpu, Duration machineCpu) {
+
+        double rate(int events) {
+            return events / (elapsed.toNanos() / 1e9);
+        }
     }
 
     /** Most unmeasured bursts before the measured one. */
@@ -73,42 +97,53 @@ final class AuditBench {
      * machine fell into it. The raw consumer reads the last measured burst again, after reading the first
      * warm-up burst once itself.
      */
-    LoadResult[] ingest(int events) throws Exception {
+    Ingest ingest(int events) throws Exception {
         String topic = Topics.TOKEN_EVENTS;
         Map<TopicPartition, Long> warmUp = endOffsets(topic);
         long warmUpEnds = System.nanoTime() + MIN_WARM_UP.toNanos();
         List<Double> rates = new ArrayList<>();
-        rates.add(rate(events, storeBurst(events)));
+        rates.add(storeBurst(events).rate(events));
         readAll(warmUp, events);
         while (rates.size() < MAX_WARM_UP_BURSTS
                 && (System.nanoTime() < warmUpEnds || !HttpLoad.lastThreeAgree(rates, 0.1))) {
-            rates.add(rate(events, storeBurst(events)));
+            rates.add(storeBurst(events).rate(events));
             System.out.printf(
                     "[bench] audit ingest warm-up burst %d: %.0f events/s%n",
                     rates.size(), rates.get(rates.size() - 1));
         }
-        List<Duration> measured = new ArrayList<>();
+        List<Burst> measured = new ArrayList<>();
         Map<TopicPartition, Long> start = Map.of();
         for (int i = 0; i < MEASURED_BURSTS; i++) {
             start = endOffsets(topic);
-            measured.add(storeBurst(events));
+            Burst burst = storeBurst(events);
+            measured.add(burst);
             System.out.printf(
-                    "[bench] audit ingest measured burst %d: %.0f events/s%n", i + 1, rate(events, measured.get(i)));
+                    "[bench] audit ingest measured burst %d: %.0f events/s, CPU per event %.1f µs audit-service,"
+                            + " %.1f µs machine%n",
+                    i + 1, burst.rate(events), micros(burst.serviceCpu(), events), micros(burst.machineCpu(), events));
         }
         Duration raw = readAll(start, events);
-        Duration median = measured.stream().sorted().toList().get(MEASURED_BURSTS / 2);
-        return new LoadResult[] {
-            burst("raw consumer (same records, parsed as CloudEvents)", "burst of " + events + " events", events, raw),
-            burst(
-                    "audit ingest into PostgreSQL with the hash chain",
-                    "median of " + MEASURED_BURSTS + " bursts of " + events + " events",
-                    events,
-                    median)
-        };
+        Burst median = measured.stream()
+                .sorted(Comparator.comparing(Burst::elapsed))
+                .toList()
+                .get(MEASURED_BURSTS / 2);
+        return new Ingest(
+                burst(
+                        "raw consumer (same records, parsed as CloudEvents)",
+                        "burst of " + events + " events",
+                        events,
+                        raw),
+                burst(
+                        "audit ingest into PostgreSQL with the hash chain",
+                        "median of " + MEASURED_BURSTS + " bursts of " + events + " events",
+                        events,
+                        median.elapsed()),
+                micros(median.serviceCpu(), events),
+                micros(median.machineCpu(), events));
     }
 
-    private static double rate(int events, Duration elapsed) {
-        return events / (elapsed.toNanos() / 1e9);
+    private static double micros(Duration cpu, int events) {
+        return cpu.toNanos() / 1e3 / events;
     }
 
     /**
@@ -116,12 +151,14 @@ final class AuditBench {
      * events are serialised before the clock starts, so the load generator's own JSON work does not share the
      * cores with what is measured.
      */
-    private Duration storeBurst(int events) throws Exception {
+    private Burst storeBurst(int events) throws Exception {
         List<ProducerRecord<String, byte[]>> records = new ArrayList<>(events);
         for (int i = 0; i < events; i++) {
             records.add(KafkaCloudEvents.toRecord(issued("acc_bench_" + (i % 64))));
         }
         long baseline = stored();
+        Duration serviceCpuBefore = serviceCpu.get();
+        Duration machineCpuBefore = machineCpu();
         long began = System.nanoTime();
         try (KafkaProducer<String, byte[]> producer = producer()) {
             records.forEach(producer::send);
@@ -134,8 +171,31 @@ final class AuditBench {
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
         }
-        return Duration.ofNanos(System.nanoTime() - began);
+        Duration elapsed = Duration.ofNanos(System.nanoTime() - began);
+        return new Burst(
+                elapsed, serviceCpu.get().minus(serviceCpuBefore), machineCpu().minus(machineCpuBefore));
     }
+
+    /** CPU time every process of the machine has used since boot: the busy ticks of {@code /proc/stat}. */
+    private static Duration machineCpu() {
+        try {
+            String[] ticks =
+                    Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            long busy = 0;
+            // user nice system idle iowait irq softirq steal: all but idle and iowait
+            for (int i = 1; i <= 8 && i < ticks.length; i++) {
+                if (i != 4 && i != 5) {
+                    busy += Long.parseLong(ticks[i]);
+                }
+            }
+            return Duration.ofMillis(busy * 1000 / CLOCK_TICKS_PER_SECOND);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** USER_HZ of Linux on every architecture it runs this on. */
+    private static final long CLOCK_TICKS_PER_SECOND = 100;
 
     /**
      * Background token events at {@code rate}/s for {@code measure}, and a refresh-token reuse event every

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.UUID;
 
 /**
  * A CloudEvents 1.0 event with JSON data. On Kafka it travels in binary mode (attributes as {@code ce_*}
@@ -121,7 +120,7 @@ public record CloudEvent(
     /** Builds events and refuses anything that looks like a secret. */
     public static final class Builder {
         private final EventType type;
-        private String id = UUID.randomUUID().toString();
+        private String id = EventIds.next();
         private String source;
         private Instant time;
         private String subject;

@@ -4,6 +4,7 @@ import static io.openclaw.keys.support.Database.at;
 import static io.openclaw.keys.support.Database.instant;
 
 import io.openclaw.events.CloudEvent;
+import io.openclaw.events.EventIds;
 import io.openclaw.events.EventType;
 import io.openclaw.events.delivery.AuditUnavailableException;
 import io.openclaw.events.delivery.DeliveryTracker;
@@ -33,7 +34,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 
 /**
  * Key rotation, staged like AWS Secrets Manager: a successor is created ({@code pending}), promoted to
@@ -98,7 +98,7 @@ public class KeyRotation {
     /** {@code POST /v1/keys/{id}/rotate}: successor and promotion in one transaction. */
     public Rotated rotate(Caller caller, String id, Integer graceSeconds) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
-        String eventId = UUID.randomUUID().toString();
+        String eventId = EventIds.next();
         audit.checkReachable();
         DeliveryTracker.Expected expected = audit.expect(eventId);
         ApiKey[] original = new ApiKey[1];

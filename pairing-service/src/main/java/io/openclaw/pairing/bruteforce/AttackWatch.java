@@ -1,7 +1,7 @@
 package io.openclaw.pairing.bruteforce;
 
+import io.openclaw.events.EventIds;
 import io.openclaw.pairing.config.PairingConfig;
-import io.openclaw.pairing.secret.SecureIds;
 import io.openclaw.pairing.store.PairingStore;
 import io.openclaw.pairing.store.Script;
 import io.openclaw.pairing.store.StoreUnavailableException;
@@ -57,7 +57,7 @@ public class AttackWatch {
                 List.of(
                         String.valueOf(now.toEpochMilli()),
                         now.toString(),
-                        SecureIds.eventId(),
+                        EventIds.next(),
                         String.valueOf(config.attackFactor()),
                         String.valueOf(config.attackFloorPerMinute()),
                         String.valueOf(config.baselineMinutes()),

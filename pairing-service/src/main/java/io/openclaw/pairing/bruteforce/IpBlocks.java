@@ -2,9 +2,9 @@ package io.openclaw.pairing.bruteforce;
 
 import io.openclaw.events.CloudEvent;
 import io.openclaw.events.EventFields;
+import io.openclaw.events.EventIds;
 import io.openclaw.events.SecretGuard;
 import io.openclaw.pairing.config.PairingConfig;
-import io.openclaw.pairing.secret.SecureIds;
 import io.openclaw.pairing.store.PairingStore;
 import io.openclaw.pairing.store.Script;
 import io.quarkus.logging.Log;
@@ -61,7 +61,7 @@ public class IpBlocks {
                         String.valueOf(until.get().toEpochMilli()),
                         String.valueOf(until.get().toEpochMilli() - now.toEpochMilli()),
                         now.toString(),
-                        SecureIds.eventId(),
+                        EventIds.next(),
                         until.get().toString(),
                         Objects.toString(command.actor(), "system"),
                         String.valueOf(config.inbound().dedupe().toMillis()),

@@ -3,6 +3,7 @@ package io.openclaw.pairing.code;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.openclaw.events.DisplayText;
+import io.openclaw.events.EventIds;
 import io.openclaw.events.MetricNames;
 import io.openclaw.events.SecretGuard;
 import io.openclaw.events.delivery.DeliveryTracker;
@@ -123,7 +124,7 @@ public class PairingCodes {
         String id = SecureIds.id("pc");
         Instant now = clock.instant();
         Instant expiresAt = now.plusSeconds(issue.ttl());
-        String issuedEvent = SecureIds.eventId();
+        String issuedEvent = EventIds.next();
         DeliveryTracker.Expected expected = audit.expect(issuedEvent);
         List<String> args = List.of(
                 digest.pairingCode(CodeAlphabet.PAIRING.normalize(code).orElseThrow()),
@@ -139,7 +140,7 @@ public class PairingCodes {
                 expiresAt.toString(),
                 issue.caller().subject(),
                 issuedEvent,
-                SecureIds.eventId(),
+                EventIds.next(),
                 String.valueOf(issue.ttl()),
                 Objects.toString(issue.origin().ip(), ""),
                 Objects.toString(issue.origin().userAgent(), ""));
@@ -214,7 +215,7 @@ public class PairingCodes {
                         account,
                         String.valueOf(now.toEpochMilli()),
                         now.toString(),
-                        SecureIds.eventId(),
+                        EventIds.next(),
                         actor,
                         String.valueOf(config.codes().tombstone().toMillis()),
                         Objects.toString(origin.ip(), ""),

@@ -1,5 +1,6 @@
 package io.openclaw.pairing.device;
 
+import io.openclaw.events.EventIds;
 import io.openclaw.events.SecretGuard;
 import io.openclaw.events.delivery.AuditUnavailableException;
 import io.openclaw.events.delivery.DeliveryTracker;
@@ -81,7 +82,7 @@ public class DeviceAuthorizations {
             String deviceDigest = digest.deviceCode(deviceCode);
             String userDigest =
                     digest.userCode(CodeAlphabet.USER_CODE.normalize(userCode).orElseThrow());
-            String eventId = SecureIds.eventId();
+            String eventId = EventIds.next();
             DeliveryTracker.Expected expected = expect(eventId);
             List<String> reply;
             try {
@@ -193,7 +194,7 @@ public class DeviceAuthorizations {
                         account + ":" + caller.subject(),
                         String.valueOf(now.toEpochMilli()),
                         now.toString(),
-                        SecureIds.eventId(),
+                        EventIds.next(),
                         String.valueOf(bruteForce.window().toMillis()),
                         String.valueOf(bruteForce.approverFailures()),
                         String.valueOf(bruteForce.lockout().toMillis()),

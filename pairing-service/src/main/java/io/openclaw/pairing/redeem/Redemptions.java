@@ -2,13 +2,13 @@ package io.openclaw.pairing.redeem;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.openclaw.events.EventIds;
 import io.openclaw.events.MetricNames;
 import io.openclaw.pairing.bruteforce.BruteForceLimits;
 import io.openclaw.pairing.bruteforce.SourceAddress;
 import io.openclaw.pairing.config.PairingConfig;
 import io.openclaw.pairing.secret.CodeAlphabet;
 import io.openclaw.pairing.secret.CodeDigest;
-import io.openclaw.pairing.secret.SecureIds;
 import io.openclaw.pairing.store.PairingStore;
 import io.openclaw.pairing.store.Script;
 import io.openclaw.pairing.web.ProblemException;
@@ -80,9 +80,9 @@ public class Redemptions {
                 source.network(),
                 Objects.toString(actor, "svc:unknown"),
                 Objects.toString(RequestOrigin.userAgent(request.userAgent()), ""),
-                SecureIds.eventId(),
-                SecureIds.eventId(),
-                SecureIds.eventId(),
+                EventIds.next(),
+                EventIds.next(),
+                EventIds.next(),
                 String.valueOf(bruteForce.window().toMillis()),
                 String.valueOf(bruteForce.ipFailures()),
                 String.valueOf(bruteForce.networkFailures()),

@@ -2,7 +2,6 @@ package io.openclaw.pairing.secret;
 
 import java.security.SecureRandom;
 import java.util.Base64;
-import java.util.UUID;
 
 /** Random identifiers and bearer values from a CSPRNG. */
 public final class SecureIds {
@@ -27,10 +26,5 @@ public final class SecureIds {
         byte[] bytes = new byte[32];
         RANDOM.nextBytes(bytes);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-    }
-
-    /** A new event id. */
-    public static String eventId() {
-        return UUID.randomUUID().toString();
     }
 }

@@ -9,7 +9,6 @@ import io.openclaw.events.delivery.DeliveryTracker.Expected;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
-import java.util.UUID;
 
 /**
  * The fail-closed audit switch for security-relevant operations (grants, signing-key rotation by an admin).
@@ -33,11 +32,6 @@ public class FailClosedAudit {
 
     public boolean enabled() {
         return config.failClosed();
-    }
-
-    /** A fresh event id to give the event whose delivery the operation will wait for. */
-    public static String eventId() {
-        return UUID.randomUUID().toString();
     }
 
     /** Refuses before anything changes while the relay's last attempt to publish failed. */

@@ -1,6 +1,7 @@
 package io.openclaw.token.device;
 
 import io.openclaw.events.EventFields;
+import io.openclaw.events.EventIds;
 import io.openclaw.events.EventType;
 import io.openclaw.events.delivery.DeliveryTracker.Expected;
 import io.openclaw.token.access.AccessTokenMinter;
@@ -76,8 +77,8 @@ public class DeviceEnrollment {
                 deviceId, grant.accountId(), clientId != null ? clientId : deviceId, grant.scopes()));
         String refreshToken = RefreshTokens.generate();
         Instant now = clock.instant();
-        String pairedEventId = FailClosedAudit.eventId();
-        String issuedEventId = FailClosedAudit.eventId();
+        String pairedEventId = EventIds.next();
+        String issuedEventId = EventIds.next();
         List<Expected> expected = audit.expect(pairedEventId, issuedEventId);
         try {
             database.inTransaction(connection -> {

@@ -1,6 +1,7 @@
 package io.openclaw.token.grant;
 
 import io.openclaw.events.EventFields;
+import io.openclaw.events.EventIds;
 import io.openclaw.events.EventType;
 import io.openclaw.events.delivery.DeliveryTracker.Expected;
 import io.openclaw.token.access.AccessTokenMinter;
@@ -82,7 +83,7 @@ public class ClientCredentialsGrant {
         MintedToken access = minter.mint(new AccessTokenMinter.Request(
                 verification.keyId(), verification.accountId(), verification.keyId(), scopes));
         Instant now = clock.instant();
-        String eventId = FailClosedAudit.eventId();
+        String eventId = EventIds.next();
         List<Expected> expected = audit.expect(eventId);
         try {
             // no other change to commit with it: a group commit shares the INSERT with concurrent grants

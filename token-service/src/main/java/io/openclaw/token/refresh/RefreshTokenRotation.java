@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.openclaw.events.CloudEvent;
 import io.openclaw.events.EventFields;
+import io.openclaw.events.EventIds;
 import io.openclaw.events.EventType;
 import io.openclaw.events.MetricNames;
 import io.openclaw.events.Outcome;
@@ -166,7 +167,7 @@ public class RefreshTokenRotation {
         List<String> requested = requestedScopes == null || requestedScopes.isEmpty()
                 ? null
                 : AccessTokenMinter.distinct(requestedScopes);
-        String eventId = FailClosedAudit.eventId();
+        String eventId = EventIds.next();
         List<Expected> expected = audit.expect(eventId);
         Result result;
         try {

@@ -1,6 +1,7 @@
 package io.openclaw.token.signing;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.openclaw.events.EventIds;
 import io.openclaw.events.delivery.DeliveryTracker.Expected;
 import io.openclaw.token.audit.FailClosedAudit;
 import io.openclaw.token.problem.ProblemException;
@@ -72,7 +73,7 @@ public class SigningKeyAdminEndpoint {
         String requestId = "admin:"
                 + (idempotencyKey != null ? idempotencyKey : UUID.randomUUID().toString());
         audit.checkReachable();
-        String eventId = FailClosedAudit.eventId();
+        String eventId = EventIds.next();
         List<Expected> expected = audit.expect(eventId);
         SigningKeyRing.Rotation rotation;
         try {

@@ -87,6 +87,9 @@ final class AuditBench {
     /** Bursts measured after the warm-up; the figure is the median one. */
     private static final int MEASURED_BURSTS = 3;
 
+    /** USER_HZ, the unit of {@code /proc/stat}, on every architecture Linux runs on. */
+    private static final long CLOCK_TICKS_PER_SECOND = 100;
+
     /**
      * Produces {@code events} token events as fast as the producer goes and measures the time until all are
      * stored. Unmeasured bursts of the same size go first for at least {@link #MIN_WARM_UP} and until the last
@@ -142,8 +145,9 @@ final class AuditBench {
                 micros(median.machineCpu(), events));
     }
 
+    /** CPU microseconds per event, to a tenth. */
     private static double micros(Duration cpu, int events) {
-        return cpu.toNanos() / 1e3 / events;
+        return Math.round(cpu.toNanos() / 1e2 / events) / 10.0;
     }
 
     /**
@@ -193,9 +197,6 @@ final class AuditBench {
             throw new UncheckedIOException(e);
         }
     }
-
-    /** USER_HZ of Linux on every architecture it runs this on. */
-    private static final long CLOCK_TICKS_PER_SECOND = 100;
 
     /**
      * Background token events at {@code rate}/s for {@code measure}, and a refresh-token reuse event every

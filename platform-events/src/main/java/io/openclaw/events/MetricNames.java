@@ -31,6 +31,12 @@ public final class MetricNames {
     /** Counter, tag {@code reason}: events the audit log refused and sent to the dead-letter topic. */
     public static final String AUDIT_DEAD_LETTERS = "openclaw.audit.dead.letters";
 
+    /**
+     * Counter, tags {@code consumer} and {@code reason} (malformed|failed): records a service's consumer sent to
+     * {@code openclaw.consumer.dead-letter} instead of applying them.
+     */
+    public static final String CONSUMER_DEAD_LETTERS = "openclaw.consumer.dead.letters";
+
     /** Counter, tag {@code service}: operations refused by the fail-closed audit switch. */
     public static final String FAIL_CLOSED_REFUSALS = "openclaw.audit.fail.closed.refusals";
 

@@ -29,6 +29,12 @@ public final class Topics {
     /** Events the audit service could not parse or validate. */
     public static final String AUDIT_DEAD_LETTER = "openclaw.audit.dead-letter";
 
+    /**
+     * Records a service's consumer gave up on: not a CloudEvent, or failing in a way retrying cannot cure.
+     * Headers {@code dlq_consumer}, {@code dlq_reason}, {@code dlq_detail} and where the record came from.
+     */
+    public static final String CONSUMER_DEAD_LETTER = "openclaw.consumer.dead-letter";
+
     /** Every topic above, in the order a local broker creates them. */
     public static final List<String> ALL = List.of(
             PAIRING_EVENTS,
@@ -38,7 +44,8 @@ public final class Topics {
             AUDIT_LOG,
             SECURITY_ALERTS,
             SECURITY_COMMANDS,
-            AUDIT_DEAD_LETTER);
+            AUDIT_DEAD_LETTER,
+            CONSUMER_DEAD_LETTER);
 
     private Topics() {}
 }

@@ -15,6 +15,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -98,6 +99,11 @@ public final class EventTap implements AutoCloseable {
 
     /** Publishes an event to its topic and waits for the broker's acknowledgement. */
     public static void publish(CloudEvent event) {
+        publish(KafkaCloudEvents.toRecord(event));
+    }
+
+    /** Publishes a record as it is (a malformed one, say) and waits for the broker's acknowledgement. */
+    public static void publish(ProducerRecord<String, byte[]> record) {
         Map<String, Object> config = Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
                 KafkaBroker.shared().bootstrapServers(),
@@ -107,9 +113,9 @@ public final class EventTap implements AutoCloseable {
                 true);
         try (KafkaProducer<String, byte[]> producer =
                 new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer())) {
-            producer.send(KafkaCloudEvents.toRecord(event)).get();
+            producer.send(record).get();
         } catch (Exception e) {
-            throw new IllegalStateException("could not publish " + event.type(), e);
+            throw new IllegalStateException("could not publish to " + record.topic(), e);
         }
     }
 

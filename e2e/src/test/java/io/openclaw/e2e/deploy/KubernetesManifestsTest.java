@@ -79,9 +79,10 @@ class KubernetesManifestsTest {
 
     /** Which topics each service's Kafka user may write (DESIGN.md "Ownership"). */
     static final Map<String, Set<String>> WRITES = Map.of(
-            "pairing-service-kafka", Set.of(Topics.PAIRING_EVENTS),
-            "token-service-kafka", Set.of(Topics.TOKEN_EVENTS),
-            "key-rotation-service-kafka", Set.of(Topics.KEY_EVENTS, Topics.KEY_USAGE, Topics.SECURITY_COMMANDS),
+            "pairing-service-kafka", Set.of(Topics.PAIRING_EVENTS, Topics.CONSUMER_DEAD_LETTER),
+            "token-service-kafka", Set.of(Topics.TOKEN_EVENTS, Topics.CONSUMER_DEAD_LETTER),
+            "key-rotation-service-kafka",
+                    Set.of(Topics.KEY_EVENTS, Topics.KEY_USAGE, Topics.SECURITY_COMMANDS, Topics.CONSUMER_DEAD_LETTER),
             "audit-service-kafka",
                     Set.of(
                             Topics.AUDIT_LOG,

@@ -2,15 +2,16 @@ package io.openclaw.keys.command;
 
 import static io.openclaw.keys.support.Database.at;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.openclaw.events.CloudEvent;
 import io.openclaw.events.EventFields;
 import io.openclaw.events.EventType;
 import io.openclaw.events.Topics;
+import io.openclaw.events.consume.EventConsumerLoop;
 import io.openclaw.keys.apikey.ApiKey;
 import io.openclaw.keys.apikey.ApiKeyStore;
 import io.openclaw.keys.apikey.ApiKeys;
 import io.openclaw.keys.support.Database;
-import io.openclaw.keys.support.EventConsumerLoop;
 import io.openclaw.keys.support.KafkaClientConfig;
 import io.openclaw.keys.verify.VerificationCache;
 import io.quarkus.logging.Log;
@@ -45,6 +46,7 @@ public class SecurityCommands {
     private final VerificationCache cache;
     private final Clock clock;
     private final KafkaClientConfig kafka;
+    private final MeterRegistry meters;
     private EventConsumerLoop loop;
 
     public SecurityCommands(
@@ -53,18 +55,25 @@ public class SecurityCommands {
             ApiKeys keys,
             VerificationCache cache,
             Clock clock,
-            KafkaClientConfig kafka) {
+            KafkaClientConfig kafka,
+            MeterRegistry meters) {
         this.database = database;
         this.store = store;
         this.keys = keys;
         this.cache = cache;
         this.clock = clock;
         this.kafka = kafka;
+        this.meters = meters;
     }
 
     void start(@Observes StartupEvent event) {
-        loop = new EventConsumerLoop(
-                        "security-commands", kafka, GROUP, "earliest", List.of(Topics.SECURITY_COMMANDS), this::apply)
+        loop = EventConsumerLoop.builder("security-commands")
+                .kafka(kafka.common())
+                .group(GROUP)
+                .topics(List.of(Topics.SECURITY_COMMANDS))
+                .handler(this::apply)
+                .metrics(meters)
+                .build()
                 .start();
     }
 

@@ -1,10 +1,11 @@
 package io.openclaw.keys.verify;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.openclaw.events.CloudEvent;
 import io.openclaw.events.EventFields;
 import io.openclaw.events.EventType;
 import io.openclaw.events.Topics;
-import io.openclaw.keys.support.EventConsumerLoop;
+import io.openclaw.events.consume.EventConsumerLoop;
 import io.openclaw.keys.support.KafkaClientConfig;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -32,21 +33,24 @@ public class KeyEventListener {
 
     private final VerificationCache cache;
     private final KafkaClientConfig kafka;
+    private final MeterRegistry meters;
     private EventConsumerLoop loop;
 
-    public KeyEventListener(VerificationCache cache, KafkaClientConfig kafka) {
+    public KeyEventListener(VerificationCache cache, KafkaClientConfig kafka, MeterRegistry meters) {
         this.cache = cache;
         this.kafka = kafka;
+        this.meters = meters;
     }
 
     void start(@Observes StartupEvent event) {
-        loop = new EventConsumerLoop(
-                        "key-cache-invalidation",
-                        kafka,
-                        "key-rotation-cache-" + UUID.randomUUID(),
-                        "latest",
-                        List.of(Topics.KEY_EVENTS),
-                        this::onEvent)
+        loop = EventConsumerLoop.builder("key-cache-invalidation")
+                .kafka(kafka.common())
+                .group("key-rotation-cache-" + UUID.randomUUID())
+                .offsetReset("latest")
+                .topics(List.of(Topics.KEY_EVENTS))
+                .handler(this::onEvent)
+                .metrics(meters)
+                .build()
                 .start();
     }
 

@@ -1,11 +1,11 @@
 package io.openclaw.token.command;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.openclaw.events.CloudEvent;
-import io.openclaw.events.CloudEventJson.MalformedEventException;
 import io.openclaw.events.EventFields;
 import io.openclaw.events.EventType;
-import io.openclaw.events.KafkaCloudEvents;
 import io.openclaw.events.Topics;
+import io.openclaw.events.consume.EventConsumerLoop;
 import io.openclaw.token.config.TokenConfig;
 import io.openclaw.token.device.DeviceRevocation;
 import io.openclaw.token.events.TokenEvents;
@@ -25,27 +25,17 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * Consumes {@code openclaw.key.events} (a revoked key's tokens die; revoked or rotated keys leave the
  * verification cache) and {@code openclaw.security.commands} ({@code revoke_device},
  * {@code rotate_signing_key}). Each event is applied once: its id is recorded in {@code processed_event} in
- * the same transaction as its effect, and offsets are committed only after the effect.
+ * the same transaction as its effect, and offsets are committed only after the effect; a failure is retried
+ * while PostgreSQL or Redis is down, and an event that fails for good goes to the consumer dead-letter topic
+ * (see {@link EventConsumerLoop}).
  */
 @ApplicationScoped
 public class SecurityEventConsumer {
@@ -58,10 +48,9 @@ public class SecurityEventConsumer {
     private final Outbox outbox;
     private final TokenConfig config;
     private final Clock clock;
+    private final MeterRegistry meters;
     private final Map<String, Object> kafka;
-    private final AtomicBoolean running = new AtomicBoolean();
-    private volatile KafkaConsumer<String, byte[]> consumer;
-    private Thread worker;
+    private EventConsumerLoop loop;
 
     public SecurityEventConsumer(
             Database database,
@@ -72,6 +61,7 @@ public class SecurityEventConsumer {
             Outbox outbox,
             TokenConfig config,
             Clock clock,
+            MeterRegistry meters,
             @Identifier("default-kafka-broker") Map<String, Object> kafka) {
         this.database = database;
         this.devices = devices;
@@ -81,79 +71,29 @@ public class SecurityEventConsumer {
         this.outbox = outbox;
         this.config = config;
         this.clock = clock;
+        this.meters = meters;
         this.kafka = kafka;
     }
 
     void start(@Observes StartupEvent startup) {
-        // every kafka.* setting (security.protocol, sasl.*, ssl.*, …) with the consumer's own on top
-        Map<String, Object> props = new HashMap<>(kafka);
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, config.consumerGroup());
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 100);
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "token-service-security");
-        consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
-        running.set(true);
-        worker = new Thread(this::loop, "security-event-consumer");
-        worker.setDaemon(true);
-        worker.start();
+        loop = EventConsumerLoop.builder("token-service-security")
+                .kafka(kafka)
+                .group(config.consumerGroup())
+                .topics(List.of(Topics.KEY_EVENTS, Topics.SECURITY_COMMANDS))
+                .maxPollRecords(100)
+                .handler(this::handle)
+                .metrics(meters)
+                .build()
+                .start();
     }
 
     void stop(@Observes ShutdownEvent shutdown) {
-        running.set(false);
-        KafkaConsumer<String, byte[]> current = consumer;
-        if (current != null) {
-            current.wakeup();
-        }
-        if (worker != null) {
-            try {
-                worker.join(5_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        if (loop != null) {
+            loop.stop();
         }
     }
 
-    private void loop() {
-        try {
-            consumer.subscribe(List.of(Topics.KEY_EVENTS, Topics.SECURITY_COMMANDS));
-            while (running.get()) {
-                ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(500));
-                for (TopicPartition partition : records.partitions()) {
-                    for (ConsumerRecord<String, byte[]> record : records.records(partition)) {
-                        try {
-                            handle(record);
-                        } catch (RuntimeException e) {
-                            Log.warnf(
-                                    "could not apply %s-%d@%d, retrying: %s",
-                                    record.topic(), record.partition(), record.offset(), e.getMessage());
-                            consumer.seek(partition, record.offset());
-                            backoff();
-                            break;
-                        }
-                        consumer.commitSync(Map.of(partition, new OffsetAndMetadata(record.offset() + 1)));
-                    }
-                }
-            }
-        } catch (WakeupException e) {
-            // shutting down
-        } finally {
-            consumer.close(Duration.ofSeconds(2));
-        }
-    }
-
-    private static void backoff() {
-        java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofSeconds(1).toNanos());
-    }
-
-    void handle(ConsumerRecord<String, byte[]> record) {
-        CloudEvent event;
-        try {
-            event = KafkaCloudEvents.fromRecord(record);
-        } catch (MalformedEventException e) {
-            Log.warnf("skipping a malformed event at %s-%d@%d", record.topic(), record.partition(), record.offset());
-            return;
-        }
+    void handle(CloudEvent event) {
         EventType type = event.eventType().orElse(null);
         if (type == null) {
             return;

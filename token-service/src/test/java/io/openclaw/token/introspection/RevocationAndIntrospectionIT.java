@@ -22,6 +22,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
 import java.security.Key;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -30,6 +31,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.awaitility.Awaitility;
 import org.jose4j.jwa.AlgorithmConstraints;
 import org.jose4j.jwk.RsaJsonWebKey;
 import org.jose4j.jws.AlgorithmIdentifiers;
@@ -370,6 +375,41 @@ class RevocationAndIntrospectionIT {
                     .hasSize(1);
         }
         assertThat(Platform.isActive(paired.getString("access_token"))).isFalse();
+    }
+
+    @Test
+    void aRecordOnTheCommandTopicThatIsNotAnEventIsDeadLetteredAndTheCommandBehindItIsApplied() {
+        String account = Platform.randomAccount();
+        JsonPath paired = Platform.pairedDevice(account, "data:read");
+        String deviceId = paired.getString("device_id");
+        String garbage = "{\"not\":\"a cloudevent\",\"nonce\":\"" + UUID.randomUUID() + "\"}";
+        try (EventTap deadLetters = EventTap.open(Topics.CONSUMER_DEAD_LETTER);
+                EventTap tokenEvents = EventTap.open(Topics.TOKEN_EVENTS)) {
+            // the account is the record key: the same partition as the command after it
+            EventTap.publish(
+                    new ProducerRecord<>(Topics.SECURITY_COMMANDS, account, garbage.getBytes(StandardCharsets.UTF_8)));
+            EventTap.publish(CloudEvent.builder(EventType.COMMAND_REVOKE_DEVICE)
+                    .source("/audit-service")
+                    .accountId(account)
+                    .actor("svc:audit-service")
+                    .subject(deviceId)
+                    .data("device_id", deviceId)
+                    .build());
+
+            tokenEvents.await(
+                    e -> e.type().equals(EventType.TOKEN_DEVICE_REVOKED.type()) && deviceId.equals(e.subject()),
+                    Duration.ofSeconds(30));
+            assertThat(Platform.isActive(paired.getString("access_token"))).isFalse();
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> deadLetters.records().stream()
+                    .anyMatch(r -> garbage.equals(new String(r.value(), StandardCharsets.UTF_8))
+                            && "token-service".equals(header(r, "dlq_consumer"))
+                            && "malformed".equals(header(r, "dlq_reason"))));
+        }
+    }
+
+    private static String header(ConsumerRecord<String, byte[]> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 
     @Test

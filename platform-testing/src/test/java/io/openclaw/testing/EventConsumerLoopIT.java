@@ -27,7 +27,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -78,10 +77,10 @@ class EventConsumerLoopIT {
             assertThat(applied).containsExactly(next.id(), last.id());
             assertThat(tries.get(poison.id())).hasValue(3);
             ConsumerRecord<String, byte[]> letter = deadLetter(deadLetters, poison.id());
-            assertThat(header(letter, "dlq_reason")).isEqualTo(EventConsumerLoop.FAILED);
-            assertThat(header(letter, "dlq_consumer")).isEqualTo(group);
-            assertThat(header(letter, "dlq_topic")).isEqualTo(topic);
-            assertThat(header(letter, "dlq_detail"))
+            assertThat(EventTap.header(letter, "dlq_reason")).isEqualTo(EventConsumerLoop.FAILED);
+            assertThat(EventTap.header(letter, "dlq_consumer")).isEqualTo(group);
+            assertThat(EventTap.header(letter, "dlq_topic")).isEqualTo(topic);
+            assertThat(EventTap.header(letter, "dlq_detail"))
                     .isEqualTo("java.lang.IllegalStateException <- java.sql.SQLException [SQLSTATE 22001]");
             assertThat(KafkaCloudEvents.fromRecord(letter)).isEqualTo(poison);
             assertThat(deadLettersCounted(EventConsumerLoop.FAILED)).isEqualTo(1.0);
@@ -127,8 +126,8 @@ class EventConsumerLoopIT {
                                     .findFirst(),
                             Optional::isPresent)
                     .orElseThrow();
-            assertThat(header(letter, "dlq_reason")).isEqualTo(EventConsumerLoop.MALFORMED);
-            assertThat(header(letter, "dlq_offset")).isEqualTo("0");
+            assertThat(EventTap.header(letter, "dlq_reason")).isEqualTo(EventConsumerLoop.MALFORMED);
+            assertThat(EventTap.header(letter, "dlq_offset")).isEqualTo("0");
             assertThat(deadLettersCounted(EventConsumerLoop.MALFORMED)).isEqualTo(1.0);
         }
     }
@@ -187,15 +186,10 @@ class EventConsumerLoopIT {
         return await().atMost(WAIT)
                 .until(
                         () -> tap.records().stream()
-                                .filter(r -> eventId.equals(header(r, "ce_id")))
+                                .filter(r -> eventId.equals(EventTap.header(r, "ce_id")))
                                 .findFirst(),
                         Optional::isPresent)
                 .orElseThrow();
-    }
-
-    private static String header(ConsumerRecord<String, byte[]> record, String name) {
-        Header header = record.headers().lastHeader(name);
-        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 
     private double deadLettersCounted(String reason) {

@@ -31,9 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.Header;
 import org.awaitility.Awaitility;
 import org.jose4j.jwa.AlgorithmConstraints;
 import org.jose4j.jwk.RsaJsonWebKey;
@@ -402,14 +400,9 @@ class RevocationAndIntrospectionIT {
             assertThat(Platform.isActive(paired.getString("access_token"))).isFalse();
             Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> deadLetters.records().stream()
                     .anyMatch(r -> garbage.equals(new String(r.value(), StandardCharsets.UTF_8))
-                            && "token-service".equals(header(r, "dlq_consumer"))
-                            && "malformed".equals(header(r, "dlq_reason"))));
+                            && "token-service".equals(EventTap.header(r, "dlq_consumer"))
+                            && "malformed".equals(EventTap.header(r, "dlq_reason"))));
         }
-    }
-
-    private static String header(ConsumerRecord<String, byte[]> record, String name) {
-        Header header = record.headers().lastHeader(name);
-        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 
     @Test

@@ -15,6 +15,7 @@ import java.net.ConnectException;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -43,6 +44,7 @@ class EventConsumerLoopIT {
     private String topic;
     private String group;
     private EventConsumerLoop loop;
+    private EventConsumerLoop second;
 
     @BeforeEach
     void topic() {
@@ -53,8 +55,10 @@ class EventConsumerLoopIT {
 
     @AfterEach
     void stopLoop() {
-        if (loop != null) {
-            loop.stop();
+        for (EventConsumerLoop started : java.util.Arrays.asList(loop, second)) {
+            if (started != null) {
+                started.stop();
+            }
         }
     }
 
@@ -149,12 +153,44 @@ class EventConsumerLoopIT {
         assertThat(applied).containsExactly(first.id(), second.id(), third.id());
     }
 
+    @Test
+    void noEventIsLostWhenPartitionsMoveToAnotherConsumerWhileOneWaitsToRetry() {
+        CloudEvent stuck = event();
+        // the first loop fails five times on its stuck event and waits between tries polling with its partitions
+        // paused, while a second loop joins the group and the partitions are shared out anew
+        loop = start(
+                event -> {
+                    if (event.id().equals(stuck.id()) && tries.get(stuck.id()).get() <= 5) {
+                        throw new UncheckedIOException(new ConnectException("Connection refused"));
+                    }
+                },
+                Duration.ofMillis(500));
+        publish(stuck);
+        await().atMost(WAIT).until(() -> tries.containsKey(stuck.id()));
+        List<CloudEvent> spread = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            spread.add(event("acc_loop_it_" + i));
+        }
+        publish(spread.toArray(CloudEvent[]::new));
+        second = start(event -> {}, Duration.ofMillis(500));
+
+        await().atMost(WAIT).until(() -> applied.contains(stuck.id()));
+        await().atMost(WAIT)
+                .until(() ->
+                        applied.containsAll(spread.stream().map(CloudEvent::id).toList()));
+        assertThat(tries.get(stuck.id())).hasValue(6);
+    }
+
     private EventConsumerLoop start(Consumer<CloudEvent> handler) {
+        return start(handler, Duration.ofMillis(20));
+    }
+
+    private EventConsumerLoop start(Consumer<CloudEvent> handler, Duration firstBackoff) {
         return EventConsumerLoop.builder("loop-it")
                 .kafka(Map.of("bootstrap.servers", broker.bootstrapServers()))
                 .group(group)
                 .topics(List.of(topic))
-                .backoff(Duration.ofMillis(20), Duration.ofMillis(100))
+                .backoff(firstBackoff, firstBackoff.multipliedBy(5))
                 .metrics(meters)
                 .handler(event -> {
                     tries.computeIfAbsent(event.id(), id -> new AtomicInteger()).incrementAndGet();
@@ -167,9 +203,13 @@ class EventConsumerLoopIT {
 
     /** Events of one account: one key, one partition, one order. */
     private static CloudEvent event() {
+        return event("acc_loop_it");
+    }
+
+    private static CloudEvent event(String accountId) {
         return CloudEvent.builder(EventType.COMMAND_REVOKE_DEVICE)
                 .source("/platform-testing")
-                .accountId("acc_loop_it")
+                .accountId(accountId)
                 .actor("svc:audit-service")
                 .subject("dev_" + UUID.randomUUID())
                 .data("device_id", "dev_" + UUID.randomUUID())

@@ -127,17 +127,27 @@ public final class EventConsumerLoop {
     }
 
     private void loop() {
+        int errors = 0;
         try {
             while (running) {
-                ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(500));
-                if (!records.isEmpty()) {
-                    process(records);
+                try {
+                    ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(500));
+                    if (!records.isEmpty()) {
+                        process(records);
+                    }
+                    errors = 0;
+                } catch (WakeupException e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    // a commit refused after a rebalance, a broker not answering: the uncommitted records come
+                    // again (here or to the partition's new owner); the loop goes on after a pause
+                    errors++;
+                    LOG.warnf("%s: polling failed (%s); going on", name, Failures.describe(e));
+                    sleep(backoff(errors));
                 }
             }
         } catch (WakeupException e) {
             // stopping
-        } catch (RuntimeException e) {
-            LOG.errorf("%s: consumer stopped: %s", name, Failures.describe(e));
         } finally {
             consumer.close(Duration.ofSeconds(2));
             if (deadLetters != null) {
@@ -270,14 +280,33 @@ public final class EventConsumerLoop {
      * the consumer (and {@link #stop()} wakes it).
      */
     private void pause() {
-        long millis = firstBackoff.toMillis() << Math.min(failures - 1, 20);
-        Duration wait = Duration.ofMillis(Math.min(Math.max(millis, 0), maxBackoff.toMillis()));
+        Duration wait = backoff(failures);
         consumer.pause(consumer.assignment());
         long until = System.nanoTime() + wait.toNanos();
         for (long left = wait.toNanos(); left > 0 && running; left = until - System.nanoTime()) {
-            consumer.poll(Duration.ofNanos(left));
+            ConsumerRecords<String, byte[]> unwanted = consumer.poll(Duration.ofNanos(left));
+            // a partition assigned by a rebalance during the pause is not paused: put its records back
+            for (TopicPartition partition : unwanted.partitions()) {
+                consumer.seek(partition, unwanted.records(partition).get(0).offset());
+                consumer.pause(List.of(partition));
+            }
         }
         consumer.resume(consumer.paused());
+    }
+
+    /** The first pause after one failure, doubled for each further one in a row, at most the longest. */
+    private Duration backoff(int inARow) {
+        long millis = firstBackoff.toMillis() << Math.min(Math.max(inARow, 1) - 1, 20);
+        return Duration.ofMillis(Math.min(millis, maxBackoff.toMillis()));
+    }
+
+    private void sleep(Duration wait) {
+        try {
+            Thread.sleep(wait.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        }
     }
 
     private static byte[] bytes(String value) {

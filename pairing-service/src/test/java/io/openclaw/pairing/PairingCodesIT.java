@@ -330,6 +330,18 @@ class PairingCodesIT {
                 .contentType("application/problem+json")
                 .body("code", equalTo("invalid_request"));
         as(token).body("").post("/v1/pairing-codes").then().statusCode(400).body("code", equalTo("invalid_request"));
+        for (String twice : List.of(
+                "{\"scopes\":[\"data:read\"],\"ttl_seconds\":300,\"label\":\"Hub\",\"label\":\"Hub\"}",
+                "{\"label\":\"Hub\",\"label\":\"Other\",\"scopes\":[\"data:read\"]}")) {
+            as(token)
+                    .body(twice)
+                    .post("/v1/pairing-codes")
+                    .then()
+                    .statusCode(400)
+                    .contentType("application/problem+json")
+                    .body("code", equalTo("invalid_request"))
+                    .body("detail", equalTo("a field appears twice in the body"));
+        }
         as(token)
                 .body("{\"scopes\":[\"data:read\"],\"ttl_seconds\":99999999999999}")
                 .post("/v1/pairing-codes")

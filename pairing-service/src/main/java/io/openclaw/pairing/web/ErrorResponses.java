@@ -109,6 +109,9 @@ public class ErrorResponses {
 
     @ServerExceptionMapper
     public Response malformed(JsonProcessingException e) {
+        if (e.getOriginalMessage() != null && e.getOriginalMessage().startsWith("Duplicate field")) {
+            return problem(ProblemException.badRequest("invalid_request", "a field appears twice in the body"));
+        }
         return problem(ProblemException.badRequest("invalid_request", "the body is not well-formed JSON"));
     }
 

@@ -517,6 +517,122 @@ class AuditLogIT {
                 .statusCode(403);
     }
 
+    @Test
+    void timestampsOutsideTheStoresRangeAreBadParameters() {
+        String token = TestJwt.token(TestEvents.account(), "audit:read").sign();
+        // these parse as RFC 3339, but PostgreSQL refused them (SQLSTATE 22008), which was answered as an outage
+        for (String parameter : List.of("since", "until")) {
+            for (String value :
+                    List.of("%2B999999999-12-31T23:59:59Z", "%2B10000-01-01T00:00:00Z", "-999999999-01-01T00:00:00Z")) {
+                given().auth()
+                        .oauth2(token)
+                        .urlEncodingEnabled(false)
+                        .queryParam(parameter, value)
+                        .get("/v1/audit/events")
+                        .then()
+                        .statusCode(400)
+                        .contentType("application/problem+json")
+                        .body("code", equalTo("invalid_parameter"))
+                        .body("detail", org.hamcrest.Matchers.startsWith(parameter + " "));
+            }
+        }
+        given().auth()
+                .oauth2(token)
+                .queryParam("since", "0001-01-01T00:00:00Z")
+                .queryParam("until", "9999-12-31T23:59:59Z")
+                .get("/v1/audit/events")
+                .then()
+                .statusCode(200);
+    }
+
+    @Test
+    void alertIdsThatCannotBeOneAreNotFound() {
+        String account = TestEvents.account();
+        String reader = TestJwt.token(account, "audit:read").sign();
+        String manager = TestJwt.token(account, "alerts:manage").sign();
+        // a NUL reached PostgreSQL, which refused it (SQLSTATE 22021): answered 503 as if the store were down
+        for (String id :
+                List.of("%00", "alr_%00", "alr_%0D%0Aforged", "alr_" + "0".repeat(200), "alr_" + "0".repeat(32))) {
+            given().auth()
+                    .oauth2(reader)
+                    .urlEncodingEnabled(false)
+                    .get("/v1/alerts/" + id)
+                    .then()
+                    .statusCode(404)
+                    .contentType("application/problem+json")
+                    .body("code", equalTo("not_found"));
+            for (String action : List.of("acknowledge", "resolve")) {
+                given().auth()
+                        .oauth2(manager)
+                        .urlEncodingEnabled(false)
+                        .post("/v1/alerts/" + id + "/" + action)
+                        .then()
+                        .statusCode(404)
+                        .contentType("application/problem+json")
+                        .body("code", equalTo("not_found"));
+            }
+        }
+    }
+
+    @Test
+    void callsWithoutAValidTokenAreAnsweredWithProblemDetails() {
+        String valid = TestJwt.token(TestEvents.account(), "audit:read").sign();
+        String payload = valid.split("\\.")[1];
+        String unsigned = base64Url("{\"alg\":\"none\",\"typ\":\"at+jwt\"}") + "." + payload + ".";
+        String expired = TestJwt.token(TestEvents.account(), "audit:read")
+                .issuedAt(Instant.now().minus(Duration.ofHours(2)))
+                .lifetime(Duration.ofMinutes(5))
+                .sign();
+        List<String> refused = List.of(
+                "Bearer not-a-token", "Bearer  " + valid, "Bearer " + unsigned, "Bearer " + expired, "Basic YTpi");
+        Map<String, String> secured = Map.of(
+                "/v1/audit/events", "GET",
+                "/v1/audit/integrity", "GET",
+                "/v1/audit/rules", "GET",
+                "/v1/alerts", "GET",
+                "/v1/alerts/alr_00000000000000000000000000000000", "GET",
+                "/v1/alerts/alr_00000000000000000000000000000000/acknowledge", "POST",
+                "/v1/alerts/alr_00000000000000000000000000000000/resolve", "POST");
+        for (Map.Entry<String, String> call : secured.entrySet()) {
+            List<io.restassured.specification.RequestSpecification> requests = new ArrayList<>();
+            requests.add(given());
+            for (String authorization : refused) {
+                requests.add(given().header("Authorization", authorization));
+            }
+            for (var request : requests) {
+                String body = request.request(call.getValue(), call.getKey())
+                        .then()
+                        .statusCode(401)
+                        .contentType("application/problem+json")
+                        .header("WWW-Authenticate", org.hamcrest.Matchers.startsWith("Bearer"))
+                        .body("status", equalTo(401))
+                        .body("code", equalTo("unauthorized"))
+                        .extract()
+                        .asString();
+                assertThat(body).doesNotContain(payload);
+            }
+            given().auth()
+                    .oauth2(TestJwt.token(TestEvents.account(), "pairing:issue").sign())
+                    .request(call.getValue(), call.getKey())
+                    .then()
+                    .statusCode(403)
+                    .contentType("application/problem+json")
+                    .body("status", equalTo(403))
+                    .body("code", equalTo("insufficient_scope"));
+        }
+        given().auth()
+                .oauth2(valid)
+                .post("/v1/alerts/alr_00000000000000000000000000000000/acknowledge")
+                .then()
+                .statusCode(403)
+                .contentType("application/problem+json")
+                .body("code", equalTo("insufficient_scope"));
+    }
+
+    private static String base64Url(String text) {
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+    }
+
     private static void assertEveryChainIntact() {
         given().auth()
                 .oauth2(TestJwt.platformAdmin().sign())

@@ -31,6 +31,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
@@ -44,6 +45,8 @@ public class AlertsResource {
 
     private static final Set<String> STATUSES = Set.of("open", "acknowledged", "resolved");
     private static final Set<String> SEVERITIES = Set.of("low", "medium", "high", "critical");
+    /** Wider than the ids detection makes ({@code alr_} and 32 hex digits), narrow enough to be safe anywhere. */
+    private static final Pattern ALERT_ID = Pattern.compile("[A-Za-z0-9_.:-]{1,128}");
 
     private final DataSource dataSource;
     private final AuditConfig config;
@@ -106,6 +109,7 @@ public class AlertsResource {
     @Path("/{id}")
     @RolesAllowed({"audit:read", "alerts:manage", Caller.PLATFORM_ADMIN})
     public Map<String, Object> get(@PathParam("id") String id) throws SQLException {
+        requireWellFormed(id);
         Caller caller = Caller.of(jwt);
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement("SELECT * FROM alert WHERE id = ?")) {
@@ -144,6 +148,7 @@ public class AlertsResource {
     }
 
     private Map<String, Object> transition(String id, String update, EventType type, String verb) throws SQLException {
+        requireWellFormed(id);
         Caller caller = Caller.of(jwt);
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
@@ -202,6 +207,16 @@ public class AlertsResource {
                 return new ProblemException(
                         409, "invalid_state", "alert is " + rs.getString(2) + " and cannot be " + verb);
             }
+        }
+    }
+
+    /**
+     * An id that could not be an alert's (a NUL, which PostgreSQL refuses, a line break, a long string) is
+     * answered like an unknown one and never reaches the store.
+     */
+    private static void requireWellFormed(String id) {
+        if (id == null || !ALERT_ID.matcher(id).matches()) {
+            throw ProblemException.notFound("no such alert");
         }
     }
 

@@ -2,10 +2,16 @@ package io.openclaw.audit.web;
 
 import io.openclaw.events.DisplayText;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.Base64;
 
 /** Opaque keyset cursors: the last row's sequence number, base64url encoded. */
 public final class Cursor {
+
+    private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999999Z");
 
     private Cursor() {}
 
@@ -39,16 +45,25 @@ public final class Cursor {
         return value;
     }
 
-    /** Parses an RFC 3339 timestamp query parameter. */
-    public static java.time.Instant instant(String name, String value) {
+    /**
+     * Parses an RFC 3339 timestamp query parameter between the years 0001 and 9999. A year such as +999999999
+     * parses, but PostgreSQL refuses it as out of range, so it is refused here as a bad parameter.
+     */
+    public static Instant instant(String name, String value) {
         if (value == null || value.isBlank()) {
             return null;
         }
+        Instant instant;
         try {
-            return java.time.OffsetDateTime.parse(value).toInstant();
-        } catch (java.time.format.DateTimeParseException e) {
+            instant = OffsetDateTime.parse(value).toInstant();
+        } catch (DateTimeParseException e) {
             throw ProblemException.badRequest("invalid_parameter", name + " must be an RFC 3339 timestamp");
         }
+        if (instant.isBefore(EARLIEST) || instant.isAfter(LATEST)) {
+            throw ProblemException.badRequest(
+                    "invalid_parameter", name + " must be a timestamp between the years 0001 and 9999");
+        }
+        return instant;
     }
 
     /** Checks a page size parameter. */

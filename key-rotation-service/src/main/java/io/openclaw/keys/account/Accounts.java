@@ -28,6 +28,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /** Creating and reading accounts; creation publishes {@code io.openclaw.key.account.created}. */
@@ -35,6 +36,12 @@ import java.util.regex.Pattern;
 public class Accounts {
 
     private static final Pattern DEVICE_SCOPE = Pattern.compile("^[a-z][a-z0-9_.-]*(:[a-z0-9_.-]+)*$");
+    /**
+     * Namespaces of the platform's own (administrative) scopes: a paired device must never get one, since a
+     * device token with {@code keys:manage} or {@code platform:admin} would administer the platform.
+     */
+    private static final Set<String> ADMINISTRATIVE = Set.of(
+            "platform", "admin", "keys", "accounts", "audit", "alerts", "tokens", "pairing", "devices", "commands");
 
     private final Database database;
     private final Outbox outbox;
@@ -58,8 +65,9 @@ public class Accounts {
         if (name.isEmpty() || name.length() > 200) {
             throw Problem.badRequest("invalid_name", "name is required (1 to 200 characters)");
         }
-        if (!DisplayText.isPrintable(name)) {
-            throw Problem.badRequest("invalid_name", "name must contain printable characters only");
+        if (!DisplayText.isName(name)) {
+            throw Problem.badRequest(
+                    "invalid_name", "name must contain printable characters only (no control or format characters)");
         }
         List<String> scopes = request.deviceScopes() == null
                 ? List.copyOf(config.defaultDeviceScopes())
@@ -90,7 +98,7 @@ public class Accounts {
     }
 
     public Account get(Caller caller, String id) {
-        if (id == null || !caller.canSee(id)) {
+        if (!Ids.isAccountId(id) || !caller.canSee(id)) {
             throw Problem.notFound("account_not_found", "no such account");
         }
         return database.read(connection -> find(connection, id))
@@ -155,7 +163,12 @@ public class Accounts {
         insert.setObject(5, at(account.createdAt()));
     }
 
+    /** A non-empty catalog (an empty one would make the account unable to pair any device). */
     private static List<String> checkDeviceScopes(List<String> scopes) {
+        if (scopes.isEmpty()) {
+            throw Problem.badRequest(
+                    "invalid_device_scopes", "device_scopes lists at least one scope (omit it for the defaults)");
+        }
         if (scopes.size() > 64) {
             throw Problem.badRequest("invalid_device_scopes", "at most 64 device scopes");
         }
@@ -165,7 +178,17 @@ public class Accounts {
                     || !DEVICE_SCOPE.matcher(scope).matches()) {
                 throw Problem.badRequest("invalid_device_scopes", "device scopes are names like 'data:read'");
             }
+            if (isAdministrative(scope)) {
+                throw Problem.badRequest(
+                        "invalid_device_scopes", "'" + scope + "' is a platform scope and cannot be given to devices");
+            }
         }
         return List.copyOf(new LinkedHashSet<>(scopes));
+    }
+
+    private static boolean isAdministrative(String scope) {
+        int colon = scope.indexOf(':');
+        String namespace = colon < 0 ? scope : scope.substring(0, colon);
+        return ADMINISTRATIVE.contains(namespace) || scope.endsWith(":admin");
     }
 }

@@ -23,7 +23,7 @@ import java.util.Optional;
 @ApplicationScoped
 public class ApiKeyStore {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = io.openclaw.events.http.StrictJson.configure(new ObjectMapper());
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
 
     public static final String COLUMNS =

@@ -33,6 +33,8 @@ import java.util.Optional;
 public class ApiKeys {
 
     private static final int MAX_METADATA_CHARS = 4096;
+    /** PostgreSQL's timestamptz ends at 294276; expiries are kept to four-digit years. */
+    private static final Instant MAX_EXPIRY = Instant.parse("9999-12-31T23:59:59.999999Z");
 
     private final Database database;
     private final ApiKeyStore store;
@@ -74,11 +76,7 @@ public class ApiKeys {
         List<String> scopes = ScopeRules.checkGrantable(caller, request.scopes());
         Environment environment = environment(request.environment());
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
-        Instant expiresAt =
-                request.expiresAt() == null ? null : request.expiresAt().truncatedTo(ChronoUnit.MICROS);
-        if (expiresAt != null && !expiresAt.isAfter(now)) {
-            throw Problem.badRequest("invalid_expiry", "expires_at must be in the future");
-        }
+        Instant expiresAt = checkExpiry(request.expiresAt(), now);
         List<String> cidrs = IpAllowlist.normalize(request.allowedCidrs());
         KeyRequests.RateLimit limit = checkRateLimit(request.rateLimit());
         KeyRequests.RotationPolicy policy = checkPolicy(request.rotationPolicy());
@@ -180,10 +178,7 @@ public class ApiKeys {
             }
             Instant expiresAt = key.expiresAt();
             if (request.expiresAt() != null) {
-                if (!request.expiresAt().isAfter(now)) {
-                    throw Problem.badRequest("invalid_expiry", "expires_at must be in the future");
-                }
-                expiresAt = request.expiresAt().truncatedTo(ChronoUnit.MICROS);
+                expiresAt = checkExpiry(request.expiresAt(), now);
                 changed.add("expires_at");
             }
             List<String> cidrs = key.allowedCidrs();
@@ -312,6 +307,9 @@ public class ApiKeys {
     }
 
     private Optional<ApiKey> find(Connection connection, Caller caller, String id) throws SQLException {
+        if (!Ids.isKeyId(id)) {
+            return Optional.empty();
+        }
         if (caller.isPlatformAdmin()) {
             return store.findById(connection, id);
         }
@@ -319,6 +317,9 @@ public class ApiKeys {
     }
 
     private Optional<ApiKey> lock(Connection connection, Caller caller, String id) throws SQLException {
+        if (!Ids.isKeyId(id)) {
+            return Optional.empty();
+        }
         if (caller.isPlatformAdmin()) {
             return store.lockById(connection, id);
         }
@@ -387,10 +388,26 @@ public class ApiKeys {
         if (stripped.isEmpty() || stripped.length() > 200) {
             throw Problem.badRequest("invalid_name", "name is required (1 to 200 characters)");
         }
-        if (!DisplayText.isPrintable(stripped)) {
-            throw Problem.badRequest("invalid_name", "name must contain printable characters only");
+        if (!DisplayText.isName(stripped)) {
+            throw Problem.badRequest(
+                    "invalid_name", "name must contain printable characters only (no control or format characters)");
         }
         return stripped;
+    }
+
+    /** A future expiry PostgreSQL can store and people can read: not after the year 9999. */
+    private static Instant checkExpiry(Instant requested, Instant now) {
+        if (requested == null) {
+            return null;
+        }
+        Instant expiresAt = requested.truncatedTo(ChronoUnit.MICROS);
+        if (!expiresAt.isAfter(now)) {
+            throw Problem.badRequest("invalid_expiry", "expires_at must be in the future");
+        }
+        if (expiresAt.isAfter(MAX_EXPIRY)) {
+            throw Problem.badRequest("invalid_expiry", "expires_at must not be after 9999-12-31T23:59:59Z");
+        }
+        return expiresAt;
     }
 
     private static Environment environment(String value) {
@@ -440,6 +457,30 @@ public class ApiKeys {
         if (metadata.size() > 50 || metadata.toString().length() > MAX_METADATA_CHARS) {
             throw Problem.badRequest("invalid_metadata", "metadata holds at most 50 entries and 4 KiB");
         }
+        checkMetadataText(metadata);
         return metadata;
+    }
+
+    /**
+     * Metadata is echoed in answers and stored as jsonb (which cannot hold NUL): keys follow the name rule,
+     * string values anywhere in it must be printable (no control, line separator or bidi characters).
+     */
+    private static void checkMetadataText(Object value) {
+        if (value instanceof Map<?, ?> map) {
+            for (Map.Entry<?, ?> entry : map.entrySet()) {
+                if (!(entry.getKey() instanceof String key) || !DisplayText.isName(key)) {
+                    throw Problem.badRequest(
+                            "invalid_metadata",
+                            "metadata keys must contain printable characters only (no control or format characters)");
+                }
+                checkMetadataText(entry.getValue());
+            }
+        } else if (value instanceof List<?> list) {
+            list.forEach(ApiKeys::checkMetadataText);
+        } else if (value instanceof String text && !DisplayText.isPrintable(text)) {
+            throw Problem.badRequest(
+                    "invalid_metadata",
+                    "metadata values must contain printable characters only (no control or bidi characters)");
+        }
     }
 }

@@ -1,5 +1,6 @@
 package io.openclaw.keys.leak;
 
+import io.openclaw.events.DisplayText;
 import io.openclaw.keys.config.KeysConfig;
 import io.openclaw.keys.verify.RateLimiter;
 import io.openclaw.keys.web.Caller;
@@ -52,6 +53,11 @@ public class LeakResource {
         }
         if (report.source() != null && report.source().length() > 512) {
             throw Problem.badRequest("invalid_source", "source is at most 512 characters");
+        }
+        if (report.source() != null && !DisplayText.isPrintable(report.source())) {
+            // the source goes into key.leaked and key.revoked events as it is
+            throw Problem.badRequest(
+                    "invalid_source", "source must contain printable characters only (no control or bidi characters)");
         }
         RateLimiter.Decision decision =
                 rateLimiter.hit("leaks:" + caller.subject(), config.leaks().requestsPerMinute(), 60, clock.instant());

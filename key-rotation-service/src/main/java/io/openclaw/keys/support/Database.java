@@ -1,6 +1,8 @@
 package io.openclaw.keys.support;
 
+import io.openclaw.keys.web.Problem;
 import io.openclaw.keys.web.StoreUnavailableException;
+import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import java.sql.Array;
@@ -96,6 +98,11 @@ public class Database {
                 || state.startsWith("08")
                 || state.startsWith("57P")) {
             return new StoreUnavailableException("PostgreSQL is unavailable; try again shortly", e);
+        }
+        if (state.startsWith("22")) {
+            // data exception (a value PostgreSQL cannot hold): a backstop, the edge should have refused it
+            Log.warnf("PostgreSQL refused a value (SQLSTATE %s)", state);
+            return Problem.badRequest("invalid_value", "a value in the request cannot be stored");
         }
         return new IllegalStateException("database error " + state, e);
     }

@@ -7,6 +7,7 @@ import io.openclaw.keys.web.Problem;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * A key's CIDR allowlist (IPv4 and IPv6, parsed with the IPAddress library). An empty list allows every
@@ -15,6 +16,12 @@ import java.util.List;
 public final class IpAllowlist {
 
     private static final int MAX_ENTRIES = 100;
+    /**
+     * What an address or CIDR block is written with. The IPAddress library reads {@code ""} as loopback and
+     * knows wildcards and ranges, and {@code trim()} would drop a NUL, so anything else is refused first.
+     */
+    private static final Pattern ADDRESS_TEXT = Pattern.compile("[0-9A-Fa-f:./]{2,64}");
+
     private final List<IPAddress> blocks;
 
     private IpAllowlist(List<IPAddress> blocks) {
@@ -43,8 +50,10 @@ public final class IpAllowlist {
         }
         LinkedHashSet<String> normalized = new LinkedHashSet<>();
         for (String cidr : cidrs) {
-            IPAddress address =
-                    cidr == null || cidr.length() > 64 ? null : new IPAddressString(cidr.trim()).getAddress();
+            String text = cidr == null ? null : cidr.strip();
+            IPAddress address = text == null || !ADDRESS_TEXT.matcher(text).matches()
+                    ? null
+                    : new IPAddressString(text).getAddress();
             if (address == null) {
                 throw Problem.badRequest(
                         "invalid_allowlist", "'" + safe(cidr) + "' is not an IPv4 or IPv6 address or CIDR block");

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.openclaw.events.CloudEvent;
+import io.openclaw.events.DisplayText;
 import io.openclaw.events.EventFields;
 import io.openclaw.events.EventType;
 import io.openclaw.events.MetricNames;
@@ -200,7 +201,8 @@ public class KeyVerifier {
     private void record(Caller caller, String clientIp, IPAddress client, String userAgent, Verification result) {
         Instant now = clock.instant();
         ApiKey key = result.key();
-        String ip = client == null ? null : clientIp;
+        // the address as parsed: without the padding (even a NUL) that parseClient trimmed away
+        String ip = client == null ? null : DisplayText.forEvent(clientIp.trim(), 64);
         String traceparent = TraceContext.currentTraceparent();
         if (key != null) {
             CloudEvent.Builder used = CloudEvent.builder(EventType.KEY_USED)

@@ -1,5 +1,6 @@
 package io.openclaw.keys.verify;
 
+import io.openclaw.events.DisplayText;
 import io.openclaw.events.SecretGuard;
 import io.openclaw.keys.web.Caller;
 import io.openclaw.keys.web.Problem;
@@ -15,6 +16,8 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
  * {@code POST /v1/keys/verify} ({@code keys:verify}): always 200 with {@code valid} and one {@code code}.
+ * The user agent goes into {@code key.used}/{@code key.rejected} with control, bidi and format characters
+ * replaced by {@code ?} and cut to the schema's 512 characters.
  * Runs on the event loop: a cached key is answered without any thread hand-off (see {@link KeyVerifier}).
  */
 @Path("/v1/keys/verify")
@@ -43,10 +46,9 @@ public class VerifyResource {
                 && request.requiredScopes().stream().anyMatch(s -> s == null)) {
             throw Problem.badRequest("invalid_scopes", "required_scopes holds scope names");
         }
-        String userAgent = request.userAgent() != null ? request.userAgent() : userAgentHeader;
-        if (userAgent != null && userAgent.length() > 512) {
-            userAgent = userAgent.substring(0, 512);
-        }
+        // Only for events: cleaned (not refused) so that a key used with an odd user agent is still seen.
+        String userAgent =
+                DisplayText.forEvent(request.userAgent() != null ? request.userAgent() : userAgentHeader, 512);
         if (SecretGuard.looksLikeCredential(userAgent)) {
             userAgent = "[redacted]";
         }

@@ -1,5 +1,6 @@
 package io.openclaw.keys.web;
 
+import io.openclaw.keys.support.Ids;
 import java.util.Set;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
@@ -20,10 +21,13 @@ public record Caller(String subject, String accountId, Set<String> scopes) {
     /**
      * The account a management call acts on. Account principals act on their own account; a platform admin
      * may name one, and otherwise acts on the platform account. Naming another account is a 404 (never a
-     * hint that it exists).
+     * hint that it exists). An account id that is given must be well-formed ({@code ""} is not "none").
      */
     public String actingAccount(String requested) {
-        if (requested == null || requested.isBlank()) {
+        if (requested != null && !Ids.isAccountId(requested)) {
+            throw Problem.badRequest("invalid_account_id", "account_id is an account id such as 'acc_…'");
+        }
+        if (requested == null) {
             if (accountId != null) {
                 return accountId;
             }

@@ -2,6 +2,7 @@ package io.openclaw.keys.web;
 
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.InvalidDefinitionException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
@@ -60,6 +61,20 @@ public class ProblemMappers {
         return ProblemResponses.of(400, "invalid_type", "field '" + path(e) + "' has the wrong type");
     }
 
+    /**
+     * Jackson reports a record field given twice under its name and an alias ({@code allowed_cidrs} and
+     * {@code allowlist}) as a definition problem; it is the caller's duplicate field, like one named twice.
+     */
+    @ServerExceptionMapper
+    public Response badDefinition(InvalidDefinitionException e) {
+        if (String.valueOf(e.getOriginalMessage())
+                .startsWith("No fallback setter/field defined for creator property")) {
+            return ProblemResponses.of(400, "invalid_json", "the body names field '" + path(e) + "' twice");
+        }
+        Log.error("a request body type cannot be read", e);
+        return ProblemResponses.of(500, "internal_error", "internal error");
+    }
+
     @ServerExceptionMapper
     public Response badMapping(JsonMappingException e) {
         return ProblemResponses.of(400, "invalid_body", "the body does not match the expected shape");
@@ -67,6 +82,9 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response notJson(JsonParseException e) {
+        if (String.valueOf(e.getOriginalMessage()).startsWith("Duplicate field")) {
+            return ProblemResponses.of(400, "invalid_json", "the body names a field twice");
+        }
         return ProblemResponses.of(400, "invalid_json", "the body is not valid JSON");
     }
 

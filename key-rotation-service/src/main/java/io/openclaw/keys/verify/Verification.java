@@ -29,13 +29,16 @@ public record Verification(VerifyCode code, ApiKey key, String reason, Long retr
                 key == null ? null : key.scopes(),
                 key == null ? null : key.expiresAt(),
                 key != null && key.stage().equals(ApiKey.PREVIOUS) ? key.graceUntil() : null,
-                retryAfterSeconds);
+                retryAfterSeconds,
+                key != null && key.rateLimitRequests() != null);
     }
 
     /**
      * What {@code POST /v1/keys/verify} answers: the first six fields always (null when the key is unknown),
-     * {@code grace_until} for a key in its rotation grace and {@code retry_after} when rate-limited. A typed
-     * answer, so the JSON writer is chosen once rather than per entry of a map.
+     * {@code grace_until} for a key in its rotation grace, {@code retry_after} when rate-limited, and
+     * {@code rate_limited}, whether the key has a rate limit: every verification counts against it, so a caller
+     * must not reuse a positive answer about such a key. A typed answer, so the JSON writer is chosen once
+     * rather than per entry of a map.
      */
     public record Answer(
             boolean valid,
@@ -45,5 +48,6 @@ public record Verification(VerifyCode code, ApiKey key, String reason, Long retr
             @JsonInclude(JsonInclude.Include.ALWAYS) List<String> scopes,
             @JsonInclude(JsonInclude.Include.ALWAYS) Instant expiresAt,
             @JsonInclude(JsonInclude.Include.NON_NULL) Instant graceUntil,
-            @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("retry_after") Long retryAfterSeconds) {}
+            @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("retry_after") Long retryAfterSeconds,
+            @JsonProperty("rate_limited") boolean rateLimited) {}
 }

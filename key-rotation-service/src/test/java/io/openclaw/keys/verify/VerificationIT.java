@@ -65,7 +65,8 @@ class VerificationIT {
                 .body("key_id", equalTo(created.getString("id")))
                 .body("account_id", equalTo(account))
                 .body("scopes", equalTo(List.of("data:read", "data:write")))
-                .body("expires_at", equalTo(created.getString("expires_at")));
+                .body("expires_at", equalTo(created.getString("expires_at")))
+                .body("rate_limited", equalTo(false));
     }
 
     @Test
@@ -163,9 +164,14 @@ class VerificationIT {
         } finally {
             pool.shutdownNow();
         }
-        Api.verify(key, List.of("data:read"), null).then().body("retry_after", org.hamcrest.Matchers.greaterThan(0));
+        Api.verify(key, List.of("data:read"), null)
+                .then()
+                .body("retry_after", org.hamcrest.Matchers.greaterThan(0))
+                .body("rate_limited", equalTo(true));
         clock.shift(Duration.ofHours(1));
         assertThat(Api.verifyCode(key, "data:read")).isEqualTo("VALID");
+        // a caller may not reuse a positive answer about this key: each verification counts
+        Api.verify(key, List.of("data:read"), null).then().body("rate_limited", equalTo(true));
     }
 
     @Test

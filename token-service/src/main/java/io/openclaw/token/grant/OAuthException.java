@@ -45,6 +45,28 @@ public class OAuthException extends RuntimeException {
                 Map.of("WWW-Authenticate", "Basic realm=\"openclaw\""));
     }
 
+    /** RFC 6750 §3.1: the caller's bearer token is missing, invalid, expired or revoked. */
+    public static OAuthException invalidToken() {
+        return new OAuthException(
+                401,
+                "invalid_token",
+                "a valid bearer token is required",
+                "invalid_token",
+                Map.of("WWW-Authenticate", "Bearer realm=\"openclaw\", error=\"invalid_token\""));
+    }
+
+    /** RFC 6750 §3.1: the caller's bearer token lacks the scope the endpoint requires. */
+    public static OAuthException insufficientScope(String scope) {
+        return new OAuthException(
+                403,
+                "insufficient_scope",
+                "the token lacks the scope " + scope,
+                "insufficient_scope",
+                Map.of(
+                        "WWW-Authenticate",
+                        "Bearer realm=\"openclaw\", error=\"insufficient_scope\", scope=\"" + scope + "\""));
+    }
+
     public static OAuthException unsupportedGrantType(String grantType) {
         return new OAuthException(
                 400, "unsupported_grant_type", "grant_type is not supported", "unsupported_grant_type", Map.of());

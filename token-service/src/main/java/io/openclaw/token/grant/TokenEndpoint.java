@@ -7,6 +7,7 @@ import io.openclaw.events.MetricNames;
 import io.openclaw.events.delivery.AuditUnavailableException;
 import io.openclaw.token.audit.FailClosedAudit;
 import io.openclaw.token.device.DeviceEnrollment;
+import io.openclaw.token.events.RequestValues;
 import io.openclaw.token.refresh.RefreshTokenRotation;
 import io.openclaw.token.store.Database;
 import io.openclaw.token.upstream.PairingClient;
@@ -285,6 +286,7 @@ public class TokenEndpoint {
         return Arrays.stream(scope.trim().split(" +")).distinct().toList();
     }
 
+    /** The client a refused request named, for its event: only a well-formed id, never the raw value. */
     private static String actor(OAuthForm form) {
         String clientId;
         try {
@@ -292,12 +294,7 @@ public class TokenEndpoint {
         } catch (OAuthException repeated) {
             clientId = null;
         }
-        if (clientId != null
-                && clientId.length() <= 64
-                && !io.openclaw.events.SecretGuard.looksLikeCredential(clientId)) {
-            return "client:" + clientId;
-        }
-        return "client:unidentified";
+        return clientId == null ? "client:unidentified" : RequestValues.clientActor(clientId);
     }
 
     static ClientContext context(HttpHeaders headers, HttpServerRequest request) {

@@ -2,10 +2,9 @@ package io.openclaw.token.introspection;
 
 import io.openclaw.token.access.AccessTokenVerifier;
 import io.openclaw.token.access.VerifiedAccessToken;
+import io.openclaw.token.grant.OAuthException;
 import io.openclaw.token.grant.OAuthForm;
 import io.openclaw.token.revocation.RevocationDenylist;
-import io.quarkus.security.ForbiddenException;
-import io.quarkus.security.UnauthorizedException;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
@@ -22,7 +21,8 @@ import java.util.Objects;
 /**
  * {@code POST /v1/oauth/introspect} (RFC 7662, caller needs {@code tokens:introspect}). Anything not valid
  * (bad signature, expired, not yet valid, wrong audience, revoked, another account's) is
- * {@code {"active":false}} and nothing more.
+ * {@code {"active":false}} and nothing more. A caller without a valid bearer token gets RFC 6750's 401
+ * {@code invalid_token}, one without the scope 403 {@code insufficient_scope}, as OAuth error JSON.
  *
  * <p>The endpoint authenticates its caller itself, with the same checks as every other endpoint, so that
  * the caller's token and the introspected token are looked up in the denylist in one Redis round trip:
@@ -48,10 +48,10 @@ public class IntrospectionEndpoint {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.APPLICATION_JSON)
     public Uni<Response> introspect(String body, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
-        VerifiedAccessToken caller = verifier.check(bearer(authorization)).orElseThrow(UnauthorizedException::new);
+        VerifiedAccessToken caller = verifier.check(bearer(authorization)).orElseThrow(OAuthException::invalidToken);
         if (!caller.hasScope(SCOPE)) {
             return denylist.deniedAmongAsync(caller.jti(), caller.subject()).map(denied -> {
-                throw denied[0] ? new UnauthorizedException() : new ForbiddenException();
+                throw denied[0] ? OAuthException.invalidToken() : OAuthException.insufficientScope(SCOPE);
             });
         }
         String presented = OAuthForm.parse(body).required("token");
@@ -63,7 +63,7 @@ public class IntrospectionEndpoint {
                 : denylist.deniedAmongAsync(caller.jti(), caller.subject(), token.jti(), token.subject());
         return listed.map(denied -> {
             if (denied[0]) {
-                throw new UnauthorizedException();
+                throw OAuthException.invalidToken();
             }
             Map<String, Object> answer = token == null || denied[1] ? INACTIVE : describe(token);
             return Response.ok(answer).header("Cache-Control", "no-store").build();

@@ -34,13 +34,7 @@ public class ErrorResponses {
 
     @ServerExceptionMapper
     public Response oauth(OAuthException e) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("error", e.error());
-        body.put("error_description", e.description());
-        Response.ResponseBuilder response = Response.status(e.status())
-                .type("application/json")
-                .header("Cache-Control", "no-store")
-                .entity(body);
+        Response.ResponseBuilder response = Response.fromResponse(oauthError(e.status(), e.error(), e.description()));
         e.headers().forEach(response::header);
         return response.build();
     }
@@ -69,28 +63,29 @@ public class ErrorResponses {
     }
 
     @ServerExceptionMapper
-    public Response unknownField(UnrecognizedPropertyException e) {
-        return problem(400, "unknown_field", "unknown field '" + e.getPropertyName() + "'");
+    public Response unknownField(UnrecognizedPropertyException e, UriInfo uri) {
+        return badJson(uri, "unknown_field", "unknown field '" + e.getPropertyName() + "'");
     }
 
     @ServerExceptionMapper
-    public Response wrongType(InvalidFormatException e) {
-        return problem(400, "wrong_type", "a field has the wrong type" + path(e));
+    public Response wrongType(InvalidFormatException e, UriInfo uri) {
+        return badJson(uri, "wrong_type", "a field has the wrong type" + path(e));
     }
 
     @ServerExceptionMapper
-    public Response mismatched(MismatchedInputException e) {
-        return problem(400, "wrong_type", "a field has the wrong type" + path(e));
+    public Response mismatched(MismatchedInputException e, UriInfo uri) {
+        return badJson(uri, "wrong_type", "a field has the wrong type" + path(e));
+    }
+
+    /** Not JSON, or a field named twice (platform-events {@code StrictJson}). */
+    @ServerExceptionMapper
+    public Response malformed(JsonParseException e, UriInfo uri) {
+        return badJson(uri, "malformed_json", "the body is not valid JSON (or names a field twice)");
     }
 
     @ServerExceptionMapper
-    public Response malformed(JsonParseException e) {
-        return problem(400, "malformed_json", "the body is not valid JSON");
-    }
-
-    @ServerExceptionMapper
-    public Response json(JsonProcessingException e) {
-        return problem(400, "malformed_json", "the body is not valid JSON");
+    public Response json(JsonProcessingException e, UriInfo uri) {
+        return badJson(uri, "malformed_json", "the body is not valid JSON");
     }
 
     @ServerExceptionMapper
@@ -110,8 +105,13 @@ public class ErrorResponses {
         return problem(403, "insufficient_scope", "the token lacks the scope this endpoint requires");
     }
 
+    /**
+     * What JAX-RS refuses before an endpoint runs (wrong method, Content-Type or Accept, unknown path). On the
+     * OAuth endpoints that is a malformed request, {@code invalid_request} in RFC 6749 §5.2 JSON, with the
+     * same status; a 405 there names {@code Allow: POST}.
+     */
     @ServerExceptionMapper
-    public Response web(WebApplicationException e) {
+    public Response web(WebApplicationException e, UriInfo uri) {
         int status = e.getResponse().getStatus();
         String code =
                 switch (status) {
@@ -126,7 +126,18 @@ public class ErrorResponses {
         String detail = status >= 500
                 ? "internal error"
                 : e.getResponse().getStatusInfo().getReasonPhrase();
-        return problem(status, code, detail);
+        Response answer;
+        if (status < 500 && isOAuth(uri)) {
+            answer = oauthError(status, "invalid_request", describe(status, detail));
+        } else {
+            answer = problem(status, code, detail);
+        }
+        // every OAuth endpoint takes POST only; JAX-RS does not say which methods a path allows
+        String allow = isOAuth(uri) ? "POST" : e.getResponse().getHeaderString("Allow");
+        if (status == 405 && allow != null) {
+            answer = Response.fromResponse(answer).header("Allow", allow).build();
+        }
+        return answer;
     }
 
     /** A client connection pool (Redis, an upstream service) at its limit: a passing condition, not a bug. */
@@ -137,9 +148,44 @@ public class ErrorResponses {
     }
 
     @ServerExceptionMapper
-    public Response unexpected(RuntimeException e) {
+    public Response unexpected(RuntimeException e, UriInfo uri) {
         Log.errorf("unexpected %s: %s", e.getClass().getName(), e.getMessage());
-        return problem(500, "internal_error", "internal error");
+        return isOAuth(uri)
+                ? oauthError(500, "server_error", "internal error")
+                : problem(500, "internal_error", "internal error");
+    }
+
+    /** The OAuth endpoints ({@code /v1/oauth/*}) and their JSON twin ({@code /v1/auth/pair}) answer RFC 6749 JSON. */
+    private static boolean isOAuth(UriInfo uri) {
+        String path = uri == null ? "" : uri.getPath();
+        return path.startsWith("/v1/oauth/") || path.startsWith("/v1/auth/");
+    }
+
+    /** A JSON body Jackson refused: problem+json with its code, or {@code invalid_request} on an OAuth endpoint. */
+    private static Response badJson(UriInfo uri, String code, String detail) {
+        return isOAuth(uri) ? oauthError(400, "invalid_request", detail) : problem(400, code, detail);
+    }
+
+    private static String describe(int status, String reason) {
+        return switch (status) {
+            case 405 -> "the method is not allowed: use POST";
+            case 415 -> "the Content-Type is not supported by this endpoint";
+            case 406 -> "the Accept header excludes application/json";
+            case 404 -> "no such endpoint";
+            default -> reason == null ? "bad request" : reason.toLowerCase(java.util.Locale.ROOT);
+        };
+    }
+
+    /** An RFC 6749 §5.2 error body. */
+    public static Response oauthError(int status, String error, String description) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", error);
+        body.put("error_description", description);
+        return Response.status(status)
+                .type("application/json")
+                .header("Cache-Control", "no-store")
+                .entity(body)
+                .build();
     }
 
     private static Response unavailable(UriInfo uri, String description) {

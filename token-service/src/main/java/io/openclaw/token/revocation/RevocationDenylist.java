@@ -48,10 +48,7 @@ public class RevocationDenylist {
 
     /** Lists every access token issued to the subject so far. */
     public void denySubject(String subject) {
-        long seconds = config.accessTokenLifetime()
-                .plus(config.clockSkew())
-                .plus(config.keyVerificationCache())
-                .toSeconds();
+        long seconds = config.accessTokenLifetime().plus(config.clockSkew()).toSeconds();
         values.setex(SUBJECT + subject, seconds, String.valueOf(clock.instant().getEpochSecond()));
     }
 

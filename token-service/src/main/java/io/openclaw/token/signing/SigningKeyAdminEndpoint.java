@@ -35,9 +35,9 @@ public class SigningKeyAdminEndpoint {
         this.audit = audit;
     }
 
+    /** Read as every request body is: platform-events {@code StrictJson}. */
     private static final com.fasterxml.jackson.databind.ObjectMapper STRICT =
-            new com.fasterxml.jackson.databind.ObjectMapper()
-                    .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+            io.openclaw.events.http.StrictJson.configure(new com.fasterxml.jackson.databind.ObjectMapper());
 
     private static RotateRequest parse(String rawBody) {
         if (rawBody == null || rawBody.isBlank()) {
@@ -47,6 +47,8 @@ public class SigningKeyAdminEndpoint {
             return STRICT.readValue(rawBody, RotateRequest.class);
         } catch (com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException e) {
             throw new ProblemException(400, "unknown_field", "unknown field '" + e.getPropertyName() + "'");
+        } catch (com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
+            throw new ProblemException(400, "wrong_type", "the body must be a JSON object with a string alg");
         } catch (java.io.IOException e) {
             throw new ProblemException(
                     400, "malformed_json", "the body must be a JSON object such as {\"alg\":\"RS256\"}");

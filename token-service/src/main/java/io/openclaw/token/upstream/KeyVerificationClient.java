@@ -16,14 +16,13 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 
 /**
- * Verifies API keys at key-rotation-service ({@code POST /v1/keys/verify}). Positive answers are cached
- * for a few seconds per (key hash, client IP) and dropped when the key is revoked or rotated.
+ * Verifies API keys at key-rotation-service ({@code POST /v1/keys/verify}). Positive answers about keys without
+ * a rate limit are cached for a few seconds per (key hash, client IP) and dropped when the key is revoked or
+ * rotated; a rate-limited key is verified at every grant, so that each grant counts against its limit.
  */
 @ApplicationScoped
 public class KeyVerificationClient {
@@ -40,7 +39,6 @@ public class KeyVerificationClient {
     private final TokenConfig config;
     private final Clock clock;
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
-    private final Map<String, CompletableFuture<Verification>> inFlight = new ConcurrentHashMap<>();
 
     public KeyVerificationClient(
             @RestClient KeysApi api, ServiceToken serviceToken, ObjectMapper mapper, TokenConfig config, Clock clock) {
@@ -60,27 +58,7 @@ public class KeyVerificationClient {
                 && cached.verification().scopes().containsAll(requiredScopes)) {
             return cached.verification();
         }
-        // concurrent misses of the same question (e.g. when a cached answer expires under load) share one call
-        String question = cacheKey + "|" + String.join(" ", requiredScopes);
-        CompletableFuture<Verification> mine = new CompletableFuture<>();
-        CompletableFuture<Verification> asked = inFlight.putIfAbsent(question, mine);
-        if (asked != null) {
-            try {
-                return asked.join();
-            } catch (CompletionException e) {
-                throw e.getCause() instanceof RuntimeException cause ? cause : e;
-            }
-        }
-        try {
-            Verification verification = ask(apiKey, requiredScopes, clientIp, cacheKey, now);
-            mine.complete(verification);
-            return verification;
-        } catch (RuntimeException e) {
-            mine.completeExceptionally(e);
-            throw e;
-        } finally {
-            inFlight.remove(question, mine);
-        }
+        return ask(apiKey, requiredScopes, clientIp, cacheKey, now);
     }
 
     private Verification ask(
@@ -101,7 +79,11 @@ public class KeyVerificationClient {
                     PairingClient.text(json, "account_id"),
                     PairingClient.scopes(json),
                     instant(PairingClient.text(json, "expires_at")));
-            if (verification.valid()) {
+            // key-rotation-service counts every verification against the key's rate limit: an answer about a
+            // rate-limited key is never reused (nor one that does not say, from an older key-rotation-service)
+            boolean reusable = json.path("rate_limited").isBoolean()
+                    && !json.path("rate_limited").asBoolean();
+            if (verification.valid() && reusable) {
                 Instant until = now.plus(config.keyVerificationCache());
                 if (verification.expiresAt() != null && verification.expiresAt().isBefore(until)) {
                     until = verification.expiresAt();

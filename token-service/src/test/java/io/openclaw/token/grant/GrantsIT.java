@@ -208,32 +208,79 @@ class GrantsIT {
     }
 
     @Test
-    void theJsonTwinRejectsUnknownFieldsWrongTypesAndOversizedBodies() {
-        given().contentType(ContentType.JSON)
-                .body("{\"pairing_code\":\"ABCD-EFGH-JKMN\",\"admin\":true}")
+    void theJsonTwinRejectsBadJsonAsOAuthErrorsLikeItsOtherErrors() {
+        for (String body : List.of(
+                "{\"pairing_code\":\"ABCD-EFGH-JKMN\",\"admin\":true}",
+                "{\"pairing_code\":[1,2]}",
+                "{\"pairing_code\":",
+                // a field named twice is refused, not a 500 and not the last value winning
+                "{\"pairing_code\":\"ABCD-EFGH-JKMN\",\"device_name\":\"a\",\"device_name\":\"b\"}",
+                // a number is not coerced to a string
+                "{\"pairing_code\":\"ABCD-EFGH-JKMN\",\"device_name\":5}",
+                "{\"pairing_code\":\"ABCD-EFGH-JKMN\"} {}")) {
+            given().contentType(ContentType.JSON)
+                    .body(body)
+                    .post("/v1/auth/pair")
+                    .then()
+                    .statusCode(400)
+                    .contentType(ContentType.JSON)
+                    .header("Cache-Control", "no-store")
+                    .body("error", equalTo("invalid_request"))
+                    .body("error_description", notNullValue())
+                    .body("code", org.hamcrest.Matchers.nullValue());
+        }
+        given().contentType(ContentType.TEXT)
+                .body("pairing_code=ABCD-EFGH-JKMN")
                 .post("/v1/auth/pair")
                 .then()
-                .statusCode(400)
-                .contentType("application/problem+json")
-                .body("code", equalTo("unknown_field"));
-        given().contentType(ContentType.JSON)
-                .body("{\"pairing_code\":[1,2]}")
-                .post("/v1/auth/pair")
-                .then()
-                .statusCode(400)
-                .contentType("application/problem+json")
-                .body("code", equalTo("wrong_type"));
-        given().contentType(ContentType.JSON)
-                .body("{\"pairing_code\":")
-                .post("/v1/auth/pair")
-                .then()
-                .statusCode(400)
-                .contentType("application/problem+json");
+                .statusCode(415)
+                .contentType(ContentType.JSON)
+                .body("error", equalTo("invalid_request"));
         given().contentType(ContentType.JSON)
                 .body("{\"pairing_code\":\"" + "A".repeat(70_000) + "\"}")
                 .post("/v1/auth/pair")
                 .then()
                 .statusCode(413);
+    }
+
+    @Test
+    void oauthEndpointsAnswerAWrongMethodOrContentTypeWithOAuthErrorJson() {
+        for (String path : List.of("/v1/oauth/token", "/v1/oauth/revoke", "/v1/oauth/introspect")) {
+            for (ContentType type : List.of(ContentType.JSON, ContentType.TEXT)) {
+                given().contentType(type)
+                        .body(type == ContentType.JSON ? "{\"token\":\"x\"}" : "token=x")
+                        .post(path)
+                        .then()
+                        .statusCode(415)
+                        .contentType(ContentType.JSON)
+                        .body("error", equalTo("invalid_request"))
+                        .body("error_description", notNullValue());
+            }
+            given().multiPart("token", "x")
+                    .post(path)
+                    .then()
+                    .statusCode(415)
+                    .contentType(ContentType.JSON)
+                    .body("error", equalTo("invalid_request"));
+            for (String method : List.of("GET", "PUT", "DELETE", "PATCH")) {
+                given().contentType(ContentType.URLENC)
+                        .body("token=x")
+                        .request(method, path)
+                        .then()
+                        .statusCode(405)
+                        .header("Allow", org.hamcrest.Matchers.containsString("POST"))
+                        .contentType(ContentType.JSON)
+                        .body("error", equalTo("invalid_request"));
+            }
+        }
+        // elsewhere errors stay problem+json
+        given().auth()
+                .oauth2(Platform.bearer(Platform.randomAccount(), "key_x", "devices:read"))
+                .put("/v1/devices")
+                .then()
+                .statusCode(405)
+                .contentType("application/problem+json")
+                .body("code", equalTo("method_not_allowed"));
     }
 
     @Test
@@ -397,6 +444,42 @@ class GrantsIT {
         org.awaitility.Awaitility.await()
                 .atMost(Duration.ofSeconds(30))
                 .until(() -> Platform.clientCredentials(keyId, secret, null).statusCode() == 401);
+    }
+
+    @Test
+    void aRateLimitedKeyGetsNoMoreTokensThanItsLimitSequentiallyOrConcurrently() throws Exception {
+        String account = Platform.randomAccount();
+        String keyId = "key_l" + account.substring(4);
+        String secret = Platform.registerRateLimitedKey(keyId, account, 3, "devices:read");
+        List<Integer> statuses = new java.util.ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            statuses.add(Platform.clientCredentials(keyId, secret, null).statusCode());
+        }
+        assertThat(statuses).containsExactly(200, 200, 200, 429, 429, 429);
+
+        String concurrentKeyId = "key_m" + account.substring(4);
+        String concurrentSecret = Platform.registerRateLimitedKey(concurrentKeyId, account, 3, "devices:read");
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            List<java.util.concurrent.Future<Integer>> answers = new java.util.ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                answers.add(pool.submit(() -> Platform.clientCredentials(concurrentKeyId, concurrentSecret, null)
+                        .statusCode()));
+            }
+            List<Integer> concurrent = new java.util.ArrayList<>();
+            for (java.util.concurrent.Future<Integer> answer : answers) {
+                concurrent.add(answer.get(30, java.util.concurrent.TimeUnit.SECONDS));
+            }
+            assertThat(concurrent).filteredOn(status -> status == 200).hasSize(3);
+            assertThat(concurrent).filteredOn(status -> status == 429).hasSize(5);
+        } finally {
+            pool.shutdownNow();
+        }
+        Platform.clientCredentials(keyId, secret, null)
+                .then()
+                .statusCode(429)
+                .header("Retry-After", notNullValue())
+                .body("error", equalTo("invalid_client"));
     }
 
     @Test

@@ -86,18 +86,30 @@ class RevocationAndIntrospectionIT {
     void introspectionNeedsTheIntrospectScope() {
         String account = Platform.randomAccount();
         String token = Platform.pairedDevice(account, "data:read").getString("access_token");
-        given().contentType(ContentType.URLENC)
-                .formParam("token", token)
-                .post("/v1/oauth/introspect")
-                .then()
-                .statusCode(401);
+        // RFC 6750 §3.1 / RFC 7662 §2.3: OAuth error JSON with a WWW-Authenticate challenge, not problem+json
+        for (String authorization : List.of("", "Bearer not-a-token", "Basic a2V5OnNlY3JldA==")) {
+            var request = given().contentType(ContentType.URLENC).formParam("token", token);
+            if (!authorization.isEmpty()) {
+                request.header("Authorization", authorization);
+            }
+            request.post("/v1/oauth/introspect")
+                    .then()
+                    .statusCode(401)
+                    .contentType(ContentType.JSON)
+                    .header("WWW-Authenticate", org.hamcrest.Matchers.startsWith("Bearer"))
+                    .body("error", equalTo("invalid_token"))
+                    .body("code", org.hamcrest.Matchers.nullValue());
+        }
         given().auth()
                 .oauth2(Platform.bearer(account, "key_backend", "devices:read"))
                 .contentType(ContentType.URLENC)
                 .formParam("token", token)
                 .post("/v1/oauth/introspect")
                 .then()
-                .statusCode(403);
+                .statusCode(403)
+                .contentType(ContentType.JSON)
+                .header("WWW-Authenticate", org.hamcrest.Matchers.containsString("insufficient_scope"))
+                .body("error", equalTo("insufficient_scope"));
     }
 
     @Test
@@ -406,7 +418,7 @@ class RevocationAndIntrospectionIT {
     }
 
     @Test
-    void aRevokedApiKeysTokensDieAndItsCachedVerificationIsDropped() {
+    void aRevokedApiKeysTokensDieAndItsKeyGetsNoNewOnes() {
         String account = Platform.randomAccount();
         String keyId = "key_k" + account.substring(4);
         String secret = Platform.registerKey(keyId, account, "VALID", "devices:read");
@@ -430,7 +442,7 @@ class RevocationAndIntrospectionIT {
             assertThat(revoked.string("token_kind")).isEqualTo("key");
         }
         assertThat(Platform.isActive(token)).isFalse();
-        // the stand-in still says VALID (as a stale cache would): the grant is refused all the same
+        // the stand-in still says VALID (as a replica that has not heard yet would): the grant is refused all the same
         Platform.clientCredentials(keyId, secret, null).then().statusCode(401).body("error", equalTo("invalid_client"));
     }
 

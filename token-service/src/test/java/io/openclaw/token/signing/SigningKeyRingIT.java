@@ -226,6 +226,25 @@ class SigningKeyRingIT {
                 .then()
                 .statusCode(400)
                 .body("code", equalTo("invalid_algorithm"));
+        // read strictly: a field named twice is refused (not the last value winning), a number is not a string
+        given().auth()
+                .oauth2(Platform.platformAdmin())
+                .contentType(ContentType.JSON)
+                .body("{\"alg\":\"HS256\",\"alg\":\"ES256\"}")
+                .post("/v1/admin/signing-keys/rotate")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("code", equalTo("malformed_json"));
+        given().auth()
+                .oauth2(Platform.platformAdmin())
+                .contentType(ContentType.JSON)
+                .body("{\"alg\":256}")
+                .post("/v1/admin/signing-keys/rotate")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("code", equalTo("wrong_type"));
     }
 
     @Test

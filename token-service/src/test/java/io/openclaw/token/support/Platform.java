@@ -110,6 +110,30 @@ public final class Platform {
         return secret;
     }
 
+    /** Registers an API key with {@code rate_limit: {"requests": requests}} in one window; returns the secret. */
+    public static String registerRateLimitedKey(String keyId, String accountId, int requests, String... scopes) {
+        String secret = "ock_test_" + random(BASE62, 38);
+        given().baseUri(standIn())
+                .contentType(ContentType.JSON)
+                .body(Map.of(
+                        "secret",
+                        secret,
+                        "key_id",
+                        keyId,
+                        "account_id",
+                        accountId,
+                        "status",
+                        "VALID",
+                        "scopes",
+                        Arrays.asList(scopes),
+                        "rate_limit",
+                        Map.of("requests", requests, "window_seconds", 60)))
+                .post("/test/keys")
+                .then()
+                .statusCode(204);
+        return secret;
+    }
+
     public static int verificationCalls(String keyId) {
         return given().baseUri(standIn())
                 .get("/test/keys/calls?key_id=" + keyId)

@@ -163,7 +163,7 @@ public class UpstreamStandIns implements QuarkusTestResourceLifecycleManager {
             send(exchange, 200, answer);
             return;
         }
-        verifications
+        int calls = verifications
                 .computeIfAbsent(key.path("key_id").asText(), k -> new AtomicInteger())
                 .incrementAndGet();
         List<String> scopes = new ArrayList<>();
@@ -174,6 +174,13 @@ public class UpstreamStandIns implements QuarkusTestResourceLifecycleManager {
         if (status.equals("VALID") && !scopes.containsAll(required)) {
             status = "INSUFFICIENT_SCOPE";
         }
+        // like key-rotation-service: every verification counts against the key's limit (one window per test)
+        int limit = key.path("rate_limit").path("requests").asInt(0);
+        if (status.equals("VALID") && limit > 0 && calls > limit) {
+            status = "RATE_LIMITED";
+            answer.put("retry_after", 60);
+        }
+        answer.put("rate_limited", limit > 0);
         answer.put("valid", status.equals("VALID"));
         answer.put("code", status);
         answer.put("key_id", key.path("key_id").asText());

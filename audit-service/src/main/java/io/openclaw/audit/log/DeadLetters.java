@@ -4,8 +4,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.openclaw.events.MetricNames;
 import io.openclaw.events.Topics;
+import io.openclaw.events.consume.DeadLetterHeaders;
 import io.quarkus.logging.Log;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -44,13 +44,7 @@ public final class DeadLetters {
     }
 
     public void send(ConsumerRecord<String, byte[]> record, String reason, String detail) {
-        RecordHeaders headers = new RecordHeaders();
-        record.headers().forEach(h -> headers.add(h.key(), h.value()));
-        headers.add("dlq_reason", bytes(reason));
-        headers.add("dlq_detail", bytes(detail == null ? "" : truncate(detail)));
-        headers.add("dlq_topic", bytes(record.topic()));
-        headers.add("dlq_partition", bytes(String.valueOf(record.partition())));
-        headers.add("dlq_offset", bytes(String.valueOf(record.offset())));
+        RecordHeaders headers = DeadLetterHeaders.of(record, reason, detail);
         byte[] value = "secret_suspected".equals(reason) ? null : record.value();
         pending.add(producer.send(new ProducerRecord<>(Topics.AUDIT_DEAD_LETTER, null, record.key(), value, headers)));
         counter(reason).increment();
@@ -75,13 +69,5 @@ public final class DeadLetters {
         } finally {
             pending.clear();
         }
-    }
-
-    private static String truncate(String s) {
-        return s.length() > 500 ? s.substring(0, 500) : s;
-    }
-
-    private static byte[] bytes(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -1,6 +1,7 @@
 package io.openclaw.keys.apikey;
 
 import io.openclaw.keys.rotation.KeyRotation;
+import io.openclaw.keys.support.Ids;
 import io.openclaw.keys.web.Caller;
 import io.openclaw.keys.web.Problem;
 import jakarta.annotation.security.RolesAllowed;
@@ -19,7 +20,6 @@ import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /** {@code /v1/keys}: API key management for the caller's account ({@code keys:manage}). */
@@ -29,7 +29,6 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 public class KeyResource {
 
     private static final int MAX_PAGE = 200;
-    private static final Pattern PAGE_CURSOR = Pattern.compile("key_[0-9A-Za-z_]{1,64}");
 
     private final ApiKeys keys;
     private final KeyRotation rotation;
@@ -65,7 +64,7 @@ public class KeyResource {
         if (size < 1 || size > MAX_PAGE) {
             throw Problem.badRequest("invalid_limit", "limit is between 1 and " + MAX_PAGE);
         }
-        if (after != null && !PAGE_CURSOR.matcher(after).matches()) {
+        if (after != null && !Ids.isKeyId(after)) {
             // the cursor is a key id (next_after); anything else, e.g. a NUL, never reaches the database
             throw Problem.badRequest("invalid_cursor", "after is the next_after of a previous page");
         }

@@ -1,17 +1,13 @@
 package io.openclaw.keys.support;
 
+import io.openclaw.events.IdFormat;
 import java.security.SecureRandom;
-import java.util.regex.Pattern;
 
 /** Random identifiers such as {@code acc_…}, {@code key_…} and {@code rot_…}: a prefix and base62. */
 public final class Ids {
 
     public static final String BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
     private static final SecureRandom RANDOM = new SecureRandom();
-    /** Generated ids are 16 base62; reserved ones such as {@code acc_platform} also use {@code _}. */
-    private static final Pattern ACCOUNT_ID = Pattern.compile("acc_[0-9A-Za-z_]{1,64}");
-
-    private static final Pattern KEY_ID = Pattern.compile("key_[0-9A-Za-z_]{1,64}");
 
     private Ids() {}
 
@@ -29,12 +25,12 @@ public final class Ids {
 
     /** Whether the text has the shape of an account id; anything else (e.g. a NUL) never reaches the database. */
     public static boolean isAccountId(String id) {
-        return id != null && ACCOUNT_ID.matcher(id).matches();
+        return IdFormat.isAccountId(id);
     }
 
     /** Whether the text has the shape of a key id; anything else (e.g. a NUL) never reaches the database. */
     public static boolean isKeyId(String id) {
-        return id != null && KEY_ID.matcher(id).matches();
+        return IdFormat.isKeyId(id);
     }
 
     /** {@code length} uniformly random base62 characters (rejection sampling, no modulo bias). */

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.openclaw.events.delivery.AuditUnavailableException;
+import io.openclaw.events.http.StrictJson;
 import io.quarkus.logging.Log;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
@@ -82,7 +83,7 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response notJson(JsonParseException e) {
-        if (String.valueOf(e.getOriginalMessage()).startsWith("Duplicate field")) {
+        if (StrictJson.namesAFieldTwice(e)) {
             return ProblemResponses.of(400, "invalid_json", "the body names a field twice");
         }
         return ProblemResponses.of(400, "invalid_json", "the body is not valid JSON");

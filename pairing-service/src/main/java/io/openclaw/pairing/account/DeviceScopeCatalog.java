@@ -1,6 +1,7 @@
 package io.openclaw.pairing.account;
 
 import io.openclaw.events.CloudEvent;
+import io.openclaw.events.IdFormat;
 import io.openclaw.pairing.config.PairingConfig;
 import io.openclaw.pairing.store.PairingStore;
 import io.openclaw.pairing.store.Script;
@@ -22,9 +23,6 @@ import java.util.regex.Pattern;
  */
 @ApplicationScoped
 public class DeviceScopeCatalog {
-
-    /** The shape of an account id, which is also its device client id unless the account says otherwise. */
-    public static final Pattern ACCOUNT_ID = Pattern.compile("acc_[A-Za-z0-9_-]{1,64}");
 
     private static final Pattern SCOPE = Pattern.compile("[a-z][a-z0-9_.-]*(:[a-z0-9_.-]+)*");
 
@@ -97,13 +95,13 @@ public class DeviceScopeCatalog {
         if (account != null) {
             return Optional.of(account.toString());
         }
-        return ACCOUNT_ID.matcher(clientId).matches() ? Optional.of(clientId) : Optional.empty();
+        return IdFormat.isAccountId(clientId) ? Optional.of(clientId) : Optional.empty();
     }
 
     /** Applies an account.created event once (redeliveries are dropped by event id). */
     public boolean learn(CloudEvent event) {
         String account = event.accountId();
-        if (account == null || !ACCOUNT_ID.matcher(account).matches()) {
+        if (account == null || !IdFormat.isAccountId(account)) {
             Log.warnf("account event %s has no usable account_id; ignored", event.id());
             return false;
         }

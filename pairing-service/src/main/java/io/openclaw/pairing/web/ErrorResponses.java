@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.openclaw.events.delivery.AuditUnavailableException;
+import io.openclaw.events.http.StrictJson;
 import io.openclaw.pairing.events.FailClosedAudit;
 import io.openclaw.pairing.store.StoreUnavailableException;
 import io.quarkus.logging.Log;
@@ -109,7 +110,7 @@ public class ErrorResponses {
 
     @ServerExceptionMapper
     public Response malformed(JsonProcessingException e) {
-        if (e.getOriginalMessage() != null && e.getOriginalMessage().startsWith("Duplicate field")) {
+        if (StrictJson.namesAFieldTwice(e)) {
             return problem(ProblemException.badRequest("invalid_request", "a field appears twice in the body"));
         }
         return problem(ProblemException.badRequest("invalid_request", "the body is not well-formed JSON"));

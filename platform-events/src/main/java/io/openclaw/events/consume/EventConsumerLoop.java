@@ -6,7 +6,6 @@ import io.openclaw.events.CloudEvent;
 import io.openclaw.events.KafkaCloudEvents;
 import io.openclaw.events.MetricNames;
 import io.openclaw.events.Topics;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -208,14 +207,8 @@ public final class EventConsumerLoop {
 
     /** Sends the record to the dead-letter topic; false (retry later) when the broker did not take it. */
     private boolean deadLetter(ConsumerRecord<String, byte[]> record, String reason, String detail) {
-        RecordHeaders headers = new RecordHeaders();
-        record.headers().forEach(header -> headers.add(header.key(), header.value()));
-        headers.add("dlq_reason", bytes(reason));
-        headers.add("dlq_detail", bytes(detail.length() > 500 ? detail.substring(0, 500) : detail));
-        headers.add("dlq_consumer", bytes(group));
-        headers.add("dlq_topic", bytes(record.topic()));
-        headers.add("dlq_partition", bytes(String.valueOf(record.partition())));
-        headers.add("dlq_offset", bytes(String.valueOf(record.offset())));
+        RecordHeaders headers = DeadLetterHeaders.of(record, reason, detail);
+        DeadLetterHeaders.add(headers, "dlq_consumer", group);
         try {
             producer()
                     .send(new ProducerRecord<>(
@@ -307,10 +300,6 @@ public final class EventConsumerLoop {
             Thread.currentThread().interrupt();
             running = false;
         }
-    }
-
-    private static byte[] bytes(String value) {
-        return value.getBytes(StandardCharsets.UTF_8);
     }
 
     /** What the loop consumes and what it does with each event. */

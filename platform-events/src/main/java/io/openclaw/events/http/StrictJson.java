@@ -1,6 +1,8 @@
 package io.openclaw.events.http;
 
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -18,6 +20,13 @@ import com.fasterxml.jackson.databind.type.LogicalType;
 public final class StrictJson {
 
     private StrictJson() {}
+
+    /** Whether Jackson refused the body because it names a field twice (rather than for not being JSON). */
+    public static boolean namesAFieldTwice(JsonProcessingException e) {
+        return e instanceof JsonParseException
+                && e.getOriginalMessage() != null
+                && e.getOriginalMessage().startsWith("Duplicate field");
+    }
 
     public static ObjectMapper configure(ObjectMapper mapper) {
         mapper.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);

@@ -25,7 +25,11 @@ class StrictJsonTest {
         assertThatThrownBy(() -> mapper.readValue(
                         "{\"label\":\"Hub\",\"ttlSeconds\":300,\"enabled\":true,\"label\":\"Hub\"}", Request.class))
                 .isInstanceOf(JsonParseException.class)
-                .hasMessageContaining("Duplicate field 'label'");
+                .hasMessageContaining("Duplicate field 'label'")
+                .matches(e -> StrictJson.namesAFieldTwice((JsonParseException) e));
+        assertThatThrownBy(() -> mapper.readValue("{\"label\":", Request.class))
+                .isInstanceOf(JsonParseException.class)
+                .matches(e -> !StrictJson.namesAFieldTwice((JsonParseException) e));
         assertThatThrownBy(() -> mapper.readValue(
                         "{\"label\":\"a\",\"label\":\"b\",\"ttlSeconds\":300,\"enabled\":true}", Request.class))
                 .isInstanceOf(JsonParseException.class);

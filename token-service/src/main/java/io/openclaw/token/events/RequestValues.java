@@ -1,7 +1,7 @@
 package io.openclaw.token.events;
 
 import io.openclaw.events.DisplayText;
-import java.util.regex.Pattern;
+import io.openclaw.events.IdFormat;
 
 /**
  * Values taken from a request that go into events (actor, subject, user agent). Events must validate against
@@ -16,14 +16,12 @@ public final class RequestValues {
     /** The schemas' {@code user_agent} maxLength. */
     public static final int USER_AGENT_MAX = 512;
 
-    /** API key ids ({@code key_} + base62, or a configured id such as {@code key_platform_admin}), account ids. */
-    private static final Pattern CLIENT_ID = Pattern.compile("(key|acc)_[A-Za-z0-9_]{1,60}");
-
     private RequestValues() {}
 
     /** Whether a client_id has the shape of an API key or account id. */
     public static boolean isWellFormedClientId(String clientId) {
-        return clientId != null && CLIENT_ID.matcher(clientId).matches();
+        // API key ids (client_credentials) and account ids (the device flow's client id)
+        return IdFormat.isKeyId(clientId) || IdFormat.isAccountId(clientId);
     }
 
     /** The actor of an event about a request that named this client_id: {@code client:unknown} unless well-formed. */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.openclaw.events.delivery.AuditUnavailableException;
+import io.openclaw.events.http.StrictJson;
 import io.openclaw.events.problem.ProblemDetails;
 import io.openclaw.token.grant.OAuthException;
 import io.openclaw.token.store.StoreUnavailableException;
@@ -80,7 +81,10 @@ public class ErrorResponses {
     /** Not JSON, or a field named twice (platform-events {@code StrictJson}). */
     @ServerExceptionMapper
     public Response malformed(JsonParseException e, UriInfo uri) {
-        return badJson(uri, "malformed_json", "the body is not valid JSON (or names a field twice)");
+        return badJson(
+                uri,
+                "malformed_json",
+                StrictJson.namesAFieldTwice(e) ? "the body names a field twice" : "the body is not valid JSON");
     }
 
     @ServerExceptionMapper

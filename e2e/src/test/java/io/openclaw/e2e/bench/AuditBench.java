@@ -6,6 +6,7 @@ import io.openclaw.events.EventType;
 import io.openclaw.events.KafkaCloudEvents;
 import io.openclaw.events.Outcome;
 import io.openclaw.events.Topics;
+import io.openclaw.events.delivery.ProducerSettings;
 import io.openclaw.testing.EventTap;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -320,16 +321,12 @@ final class AuditBench {
         }
     }
 
+    /** A producer set up as the services' own: what the audit log is fed with in production. */
     private KafkaProducer<String, byte[]> producer() {
-        Map<String, Object> config = Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrapServers,
-                ProducerConfig.ACKS_CONFIG,
-                "all",
-                ProducerConfig.LINGER_MS_CONFIG,
-                5,
-                ProducerConfig.BATCH_SIZE_CONFIG,
-                262_144);
+        Map<String, Object> config = ProducerSettings.reliable(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), "audit-bench");
+        config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        config.put(ProducerConfig.BATCH_SIZE_CONFIG, 262_144);
         return new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
     }
 

@@ -2,6 +2,7 @@ package io.openclaw.keys.outbox;
 
 import io.openclaw.events.CloudEvent;
 import io.openclaw.events.KafkaCloudEvents;
+import io.openclaw.events.delivery.ProducerSettings;
 import io.openclaw.keys.support.KafkaClientConfig;
 import io.quarkus.logging.Log;
 import jakarta.annotation.PreDestroy;
@@ -23,27 +24,20 @@ public class EventPublisher {
     private final KafkaProducer<String, byte[]> producer;
 
     public EventPublisher(KafkaClientConfig kafka) {
-        Map<String, Object> config = kafka.with(Map.of(
-                ProducerConfig.ACKS_CONFIG,
-                "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
-                true,
+        Map<String, Object> config = ProducerSettings.reliable(kafka.common(), "key-rotation-service");
+        config.putAll(Map.of(
                 ProducerConfig.LINGER_MS_CONFIG,
                 5,
-                // usage events come by the thousand per second: larger, compressed batches cost the producer
-                // and the broker far fewer requests per event
+                // usage events come by the thousand per second: larger batches cost the producer and the
+                // broker far fewer requests per event
                 ProducerConfig.BATCH_SIZE_CONFIG,
                 128 * 1024,
-                ProducerConfig.COMPRESSION_TYPE_CONFIG,
-                "lz4",
                 ProducerConfig.MAX_BLOCK_MS_CONFIG,
                 5_000,
                 ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
                 30_000,
                 ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,
-                10_000,
-                ProducerConfig.CLIENT_ID_CONFIG,
-                "key-rotation-service"));
+                10_000));
         this.producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
     }
 

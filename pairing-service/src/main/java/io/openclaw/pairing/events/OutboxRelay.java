@@ -9,6 +9,7 @@ import io.openclaw.events.KafkaCloudEvents;
 import io.openclaw.events.MetricNames;
 import io.openclaw.events.Topics;
 import io.openclaw.events.delivery.DeliveryTracker;
+import io.openclaw.events.delivery.ProducerSettings;
 import io.openclaw.pairing.config.PairingConfig;
 import io.openclaw.pairing.store.PairingStore;
 import io.openclaw.pairing.store.Script;
@@ -385,10 +386,7 @@ public class OutboxRelay {
     private synchronized KafkaProducer<String, byte[]> producer() {
         if (producer == null) {
             // every kafka.* setting (security.protocol, sasl.*, ssl.*), then what the outbox needs
-            Map<String, Object> settings = new HashMap<>(kafka);
-            settings.put(ProducerConfig.ACKS_CONFIG, "all");
-            settings.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-            settings.put(ProducerConfig.CLIENT_ID_CONFIG, "pairing-service-outbox");
+            Map<String, Object> settings = ProducerSettings.reliable(kafka, "pairing-service-outbox");
             // a batch read from the stream goes out in one request per partition
             settings.put(ProducerConfig.LINGER_MS_CONFIG, 1);
             settings.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000);

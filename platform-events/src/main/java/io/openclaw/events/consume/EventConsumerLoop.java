@@ -6,6 +6,7 @@ import io.openclaw.events.CloudEvent;
 import io.openclaw.events.KafkaCloudEvents;
 import io.openclaw.events.MetricNames;
 import io.openclaw.events.Topics;
+import io.openclaw.events.delivery.ProducerSettings;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -21,7 +22,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
@@ -235,10 +235,7 @@ public final class EventConsumerLoop {
 
     private KafkaProducer<String, byte[]> producer() {
         if (deadLetters == null) {
-            Map<String, Object> settings = new HashMap<>(kafka);
-            settings.put(ProducerConfig.CLIENT_ID_CONFIG, name + "-dead-letters");
-            settings.put(ProducerConfig.ACKS_CONFIG, "all");
-            settings.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+            Map<String, Object> settings = ProducerSettings.reliable(kafka, name + "-dead-letters");
             deadLetters = new KafkaProducer<>(settings, new StringSerializer(), new ByteArraySerializer());
         }
         return deadLetters;

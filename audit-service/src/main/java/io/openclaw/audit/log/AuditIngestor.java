@@ -42,7 +42,7 @@ public final class AuditIngestor implements Runnable {
     private final EventCheck check;
     private final DeadLetters deadLetters;
     private final IngestFaults faults;
-    private final Consumer<List<AuditRecord>> onStored;
+    private final Consumer<StoredBatch> onStored;
     private final Map<TopicPartition, Long> positions = new HashMap<>();
     private volatile boolean running = true;
 
@@ -53,7 +53,7 @@ public final class AuditIngestor implements Runnable {
             EventCheck check,
             DeadLetters deadLetters,
             IngestFaults faults,
-            Consumer<List<AuditRecord>> onStored) {
+            Consumer<StoredBatch> onStored) {
         this.consumer = consumer;
         this.settings = settings;
         this.store = store;
@@ -131,7 +131,7 @@ public final class AuditIngestor implements Runnable {
             }
         }
         deadLetters.flush();
-        List<AuditRecord> stored = store.write(batch, positions, faults);
+        StoredBatch stored = store.write(batch, positions, faults);
         faults.afterCommit();
         Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
         batch.nextOffsets.forEach((tp, next) -> commit.put(tp, new OffsetAndMetadata(next)));

@@ -4,11 +4,10 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.openclaw.audit.log.IngestBatch.Incoming;
 import io.openclaw.audit.log.IngestBatch.RollupKey;
-import io.openclaw.audit.outbox.OutboxBatch;
+import io.openclaw.audit.outbox.SiemCopies;
 import io.openclaw.events.CloudEvent;
 import io.openclaw.events.EventFields;
 import io.openclaw.events.EventType;
-import io.openclaw.events.KafkaCloudEvents;
 import io.openclaw.events.Topics;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -26,7 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import javax.sql.DataSource;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
@@ -100,7 +98,7 @@ public final class AuditStore {
      * refuses the copy, the transaction rolls back and the batch is written again, this time skipping the
      * events found stored.
      */
-    public List<AuditRecord> write(IngestBatch batch, Map<TopicPartition, Long> positions, IngestFaults faults)
+    public StoredBatch write(IngestBatch batch, Map<TopicPartition, Long> positions, IngestFaults faults)
             throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
@@ -115,7 +113,7 @@ public final class AuditStore {
         }
     }
 
-    private List<AuditRecord> write(
+    private StoredBatch write(
             Connection c,
             IngestBatch batch,
             Map<TopicPartition, Long> positions,
@@ -126,7 +124,7 @@ public final class AuditStore {
             List<AuditRecord> stored = insertRecords(c, batch.records, skipStored);
             upsertRollups(c, batch.rollups);
             insertAlerts(c, batch.records, stored);
-            insertOutbox(c, stored, batch.records);
+            StoredBatch storedBatch = insertOutbox(c, stored, batch.records);
             advancePositions(c, batch.nextOffsets, positions);
             faults.beforeCommit();
             c.commit();
@@ -134,7 +132,7 @@ public final class AuditStore {
                 heads.put(r.chain(), r);
             }
             positions.putAll(batch.nextOffsets);
-            return stored;
+            return storedBatch;
         } catch (SQLException | RuntimeException | Error e) {
             heads.clear();
             try {
@@ -352,29 +350,31 @@ public final class AuditStore {
     }
 
     /**
-     * The SIEM copies of the whole batch as one outbox row of ready-to-send Kafka records: one write per
-     * batch, and the relay publishes them without parsing anything again.
+     * One outbox row for the SIEM copies of the whole batch, naming the stored records by chain and link
+     * ({@link SiemCopies#ranges}); the relay builds the copies from the batch handed to it after the commit, or
+     * from the records themselves.
      */
-    private static void insertOutbox(Connection c, List<AuditRecord> stored, List<Incoming> incoming)
+    private static StoredBatch insertOutbox(Connection c, List<AuditRecord> stored, List<Incoming> incoming)
             throws SQLException {
         if (stored.isEmpty()) {
-            return;
+            return StoredBatch.NONE;
         }
         Map<String, Map<String, Object>> dataById = new HashMap<>();
         incoming.forEach(i -> dataById.putIfAbsent(i.event().id(), i.event().data()));
-        List<ProducerRecord<String, byte[]>> records = new ArrayList<>(stored.size());
+        List<Map<String, Object>> data = new ArrayList<>(stored.size());
         for (AuditRecord r : stored) {
-            records.add(
-                    KafkaCloudEvents.toRecord(Topics.AUDIT_LOG, OcsfMapping.recorded(r, dataById.get(r.eventId()))));
+            data.add(dataById.get(r.eventId()));
         }
-        try (PreparedStatement ps =
-                c.prepareStatement("INSERT INTO outbox (topic, event_key, records, record_count) VALUES (?,?,?,?)")) {
+        String ranges = SiemCopies.ranges(stored);
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO outbox (topic, event_key, audit_ranges, record_count) VALUES (?,?,?,?)")) {
             ps.setString(1, Topics.AUDIT_LOG);
             ps.setString(2, "");
-            ps.setBytes(3, OutboxBatch.encode(records));
-            ps.setInt(4, records.size());
+            ps.setString(3, ranges);
+            ps.setInt(4, stored.size());
             ps.executeUpdate();
         }
+        return new StoredBatch(stored, data, ranges);
     }
 
     private static void advancePositions(

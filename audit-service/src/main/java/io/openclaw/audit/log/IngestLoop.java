@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.openclaw.audit.config.AuditConfig;
 import io.openclaw.audit.outbox.OutboxRelay;
+import io.openclaw.events.delivery.ProducerSettings;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -83,8 +84,8 @@ public class IngestLoop {
                     new DeadLetters(deadLetterProducer, registry),
                     IngestFaults.NONE,
                     stored -> {
-                        storedRecords.increment(stored.size());
-                        relay.wake();
+                        storedRecords.increment(stored.records().size());
+                        relay.handOff(stored);
                     });
             Thread thread = new Thread(ingestor, "audit-log-writer-" + i);
             thread.setDaemon(true);
@@ -146,16 +147,17 @@ public class IngestLoop {
         return props;
     }
 
-    /** Producer settings: every send acknowledged by all in-sync replicas, idempotent. */
+    /**
+     * Producer settings: every send acknowledged by all in-sync replicas, idempotent, LZ4 ({@link
+     * ProducerSettings}).
+     */
     public static Map<String, Object> producerConfig(String bootstrapServers) {
         return producerConfig(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
     }
 
     /** Producer settings on top of every {@code kafka.*} property of the application. */
     public static Map<String, Object> producerConfig(Map<String, Object> kafka) {
-        Map<String, Object> props = new HashMap<>(kafka);
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        Map<String, Object> props = ProducerSettings.reliable(kafka, "audit-service");
         props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         return props;
     }

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.openclaw.audit.config.AuditConfig;
 import io.openclaw.audit.log.IngestLoop;
+import io.openclaw.audit.log.StoredBatch;
 import io.openclaw.events.CloudEvent;
 import io.openclaw.events.CloudEventJson;
 import io.openclaw.events.KafkaCloudEvents;
@@ -35,8 +36,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * Publishes outbox rows (the SIEM copies of each ingest batch, alert state changes) and deletes them once the
- * broker acknowledged them. Rows are locked with {@code FOR UPDATE SKIP LOCKED}, so several instances can relay.
+ * Publishes outbox rows (the SIEM copies of each ingest batch, see {@link SiemCopies}; alert state changes) and
+ * deletes them once the broker acknowledged them. Rows are locked with {@code FOR UPDATE SKIP LOCKED}, so several instances can relay.
  * Delivery is at least once; every event has a stable id for consumers to dedupe on. The age of the oldest
  * row not yet acknowledged is the {@code openclaw.outbox.lag} gauge.
  */
@@ -49,6 +50,8 @@ public class OutboxRelay {
     private final Semaphore signal = new Semaphore(0);
     /** Creation time (epoch ms) of the oldest row seen but not yet acknowledged; 0 when none. */
     private final AtomicLong oldestPending = new AtomicLong();
+
+    private final SiemCopies siemCopies = new SiemCopies();
 
     private volatile boolean running;
     private Thread thread;
@@ -96,6 +99,7 @@ public class OutboxRelay {
      */
     static Map<String, Object> producerConfig(Map<String, Object> kafka) {
         Map<String, Object> props = IngestLoop.producerConfig(kafka);
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, "audit-service-relay");
         props.put(ProducerConfig.LINGER_MS_CONFIG, 20);
         props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
         return props;
@@ -104,6 +108,12 @@ public class OutboxRelay {
     /** Asks the relay to look at the outbox now. */
     public void wake() {
         signal.release();
+    }
+
+    /** Hands the relay a committed ingest batch, whose outbox row it can then publish without reading back. */
+    public void handOff(StoredBatch batch) {
+        siemCopies.handOff(batch);
+        wake();
     }
 
     /** Seconds since the oldest outbox row not yet acknowledged by Kafka was written; 0 when none. */
@@ -141,8 +151,9 @@ public class OutboxRelay {
                 List<Long> ids = new ArrayList<>();
                 List<Future<RecordMetadata>> sent = new ArrayList<>();
                 long oldest = Long.MAX_VALUE;
-                try (PreparedStatement ps = c.prepareStatement("SELECT id, topic, event_json, records, created_at "
-                        + "FROM outbox ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED")) {
+                try (PreparedStatement ps =
+                        c.prepareStatement("SELECT id, topic, event_json, records, created_at, audit_ranges "
+                                + "FROM outbox ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED")) {
                     ps.setInt(1, config.relay().batch());
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
@@ -152,8 +163,14 @@ public class OutboxRelay {
                                     rs.getObject(5, OffsetDateTime.class)
                                             .toInstant()
                                             .toEpochMilli());
-                            byte[] records = rs.getBytes(4);
-                            if (records != null) {
+                            String ranges = rs.getString(6);
+                            byte[] records = ranges == null ? rs.getBytes(4) : null;
+                            if (ranges != null) {
+                                for (ProducerRecord<String, byte[]> r : siemCopies.copies(c, ranges)) {
+                                    sent.add(producer.send(r));
+                                }
+                            } else if (records != null) {
+                                // a row written before the ranges (V4)
                                 for (ProducerRecord<String, byte[]> r : OutboxBatch.decode(records)) {
                                     sent.add(producer.send(r));
                                 }

@@ -3,22 +3,12 @@ package io.openclaw.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.openclaw.audit.log.AuditIngestor;
-import io.openclaw.audit.log.AuditStore;
-import io.openclaw.audit.log.DeadLetters;
-import io.openclaw.audit.log.EventCheck;
 import io.openclaw.audit.log.IngestFaults;
-import io.openclaw.audit.log.IngestLoop;
 import io.openclaw.audit.log.IntegrityCheck;
 import io.openclaw.events.CloudEvent;
 import io.openclaw.events.KafkaCloudEvents;
 import io.openclaw.events.Outcome;
-import io.openclaw.testing.KafkaBroker;
-import io.openclaw.testing.PostgresResource;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,18 +17,10 @@ import java.util.UUID;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * The audit log writer against a real broker and database, killed at the two dangerous points of its cycle:
@@ -50,8 +32,7 @@ class IngestCrashIT {
     private static final int EVENTS = 400;
     private static final int USES = 300;
 
-    private static String database;
-    private static PGSimpleDataSource dataSource;
+    private static WriterDatabase database;
 
     /** What a killed process leaves behind: nothing after this point runs. */
     static final class SimulatedKill extends Error {
@@ -62,20 +43,12 @@ class IngestCrashIT {
 
     @BeforeAll
     static void database() {
-        database = PostgresResource.createDatabase("audit_crash");
-        dataSource = new PGSimpleDataSource();
-        dataSource.setURL(PostgresResource.jdbcUrl(database));
-        dataSource.setUser("postgres");
-        Flyway.configure()
-                .dataSource(dataSource)
-                .locations("classpath:db/migration")
-                .load()
-                .migrate();
+        database = WriterDatabase.create("audit_crash");
     }
 
     @AfterAll
     static void dropDatabase() {
-        PostgresResource.dropDatabase(database);
+        database.close();
     }
 
     @Test
@@ -144,7 +117,7 @@ class IngestCrashIT {
                 .as("one SIEM copy per record, in one outbox row per batch")
                 .isEqualTo(EVENTS);
         assertThat(count("SELECT count(*) FROM outbox")).isLessThan(EVENTS / 10);
-        IntegrityCheck.Report report = new IntegrityCheck(dataSource).verify(null, null, null);
+        IntegrityCheck.Report report = new IntegrityCheck(database.dataSource()).verify(null, null, null);
         assertThat(report.intact()).isTrue();
         assertThat(report.checked()).isEqualTo(EVENTS);
         assertThat(count("SELECT sum(next_offset) FROM ingest_position")).isEqualTo(EVENTS + USES);
@@ -161,22 +134,7 @@ class IngestCrashIT {
     }
 
     private static AuditIngestor ingestor(String topic, String group, IngestFaults faults) {
-        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
-                IngestLoop.consumerConfig(KafkaBroker.shared().bootstrapServers(), group, 40),
-                new StringDeserializer(),
-                new ByteArrayDeserializer());
-        KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
-                IngestLoop.producerConfig(KafkaBroker.shared().bootstrapServers()),
-                new StringSerializer(),
-                new ByteArraySerializer());
-        return new AuditIngestor(
-                consumer,
-                new AuditIngestor.Settings(List.of(topic), Duration.ofMillis(100), Duration.ofMillis(100)),
-                new AuditStore(dataSource),
-                new EventCheck(),
-                new DeadLetters(producer, new SimpleMeterRegistry()),
-                faults,
-                stored -> {});
+        return database.writer(topic, group, 40, faults, stored -> {});
     }
 
     private static void publish(String topic, List<CloudEvent> events) throws Exception {
@@ -196,11 +154,6 @@ class IngestCrashIT {
     }
 
     private static long count(String sql) throws Exception {
-        try (Connection c = dataSource.getConnection();
-                Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
+        return database.count(sql);
     }
 }

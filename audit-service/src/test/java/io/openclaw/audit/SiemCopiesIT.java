@@ -3,20 +3,13 @@ package io.openclaw.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.openclaw.audit.log.AuditIngestor;
-import io.openclaw.audit.log.AuditStore;
-import io.openclaw.audit.log.DeadLetters;
-import io.openclaw.audit.log.EventCheck;
 import io.openclaw.audit.log.IngestFaults;
-import io.openclaw.audit.log.IngestLoop;
 import io.openclaw.audit.log.StoredBatch;
 import io.openclaw.audit.outbox.SiemCopies;
 import io.openclaw.events.CloudEvent;
 import io.openclaw.events.KafkaCloudEvents;
 import io.openclaw.events.Topics;
-import io.openclaw.testing.KafkaBroker;
-import io.openclaw.testing.PostgresResource;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -31,21 +24,12 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.record.TimestampType;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * The SIEM copies of an ingest batch are the same whether the relay builds them from the batch the writer
@@ -56,25 +40,16 @@ class SiemCopiesIT {
 
     private static final int EVENTS = 120;
 
-    private static String database;
-    private static PGSimpleDataSource dataSource;
+    private static WriterDatabase database;
 
     @BeforeAll
     static void database() {
-        database = PostgresResource.createDatabase("audit_siem");
-        dataSource = new PGSimpleDataSource();
-        dataSource.setURL(PostgresResource.jdbcUrl(database));
-        dataSource.setUser("postgres");
-        Flyway.configure()
-                .dataSource(dataSource)
-                .locations("classpath:db/migration")
-                .load()
-                .migrate();
+        database = WriterDatabase.create("audit_siem");
     }
 
     @AfterAll
     static void dropDatabase() {
-        PostgresResource.dropDatabase(database);
+        database.close();
     }
 
     @Test
@@ -90,18 +65,24 @@ class SiemCopiesIT {
             TestEvents.producer().send(KafkaCloudEvents.toRecord(topic, e)).get();
         }
         List<StoredBatch> handedOver = new CopyOnWriteArrayList<>();
-        AuditIngestor ingestor = ingestor(topic, handedOver::add);
+        AuditIngestor ingestor =
+                database.writer(topic, "audit-siem-" + UUID.randomUUID(), 25, IngestFaults.NONE, handedOver::add);
         Thread thread = new Thread(ingestor, "audit-writer-siem");
         thread.start();
         try {
-            await().atMost(Duration.ofSeconds(60)).until(() -> count("SELECT count(*) FROM audit_record") == EVENTS);
+            // every batch handed over: the writer hands one over after its database and offset commits
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> handedOver.stream()
+                                    .mapToInt(b -> b.records().size())
+                                    .sum()
+                            == EVENTS);
         } finally {
             ingestor.stop();
             thread.join(10_000);
         }
 
         Set<String> copied = new HashSet<>();
-        try (Connection c = dataSource.getConnection();
+        try (Connection c = database.dataSource().getConnection();
                 Statement s = c.createStatement();
                 ResultSet rows = s.executeQuery("SELECT audit_ranges, record_count, records FROM outbox ORDER BY id")) {
             int row = 0;
@@ -165,34 +146,5 @@ class SiemCopiesIT {
                 r.value(),
                 r.headers(),
                 Optional.empty());
-    }
-
-    private static AuditIngestor ingestor(String topic, Consumer<StoredBatch> onStored) {
-        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
-                IngestLoop.consumerConfig(
-                        KafkaBroker.shared().bootstrapServers(), "audit-siem-" + UUID.randomUUID(), 25),
-                new StringDeserializer(),
-                new ByteArrayDeserializer());
-        KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
-                IngestLoop.producerConfig(KafkaBroker.shared().bootstrapServers()),
-                new StringSerializer(),
-                new ByteArraySerializer());
-        return new AuditIngestor(
-                consumer,
-                new AuditIngestor.Settings(List.of(topic), Duration.ofMillis(100), Duration.ofMillis(100)),
-                new AuditStore(dataSource),
-                new EventCheck(),
-                new DeadLetters(producer, new SimpleMeterRegistry()),
-                IngestFaults.NONE,
-                onStored);
-    }
-
-    private static long count(String sql) throws Exception {
-        try (Connection c = dataSource.getConnection();
-                Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
     }
 }

@@ -135,7 +135,14 @@ public final class AuditIngestor implements Runnable {
         faults.afterCommit();
         Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
         batch.nextOffsets.forEach((tp, next) -> commit.put(tp, new OffsetAndMetadata(next)));
-        consumer.commitSync(commit);
+        // the positions stored with the batch are what a writer resumes from; the group's offsets only follow
+        // them (for lag monitoring, and for a partition without a stored position), so the next poll need not
+        // wait for the broker's answer
+        consumer.commitAsync(commit, (offsets, failure) -> {
+            if (failure != null) {
+                Log.debugf("offset commit not taken (%s); the stored positions stand", failure.toString());
+            }
+        });
         if (!stored.isEmpty()) {
             onStored.accept(stored);
         }

@@ -13,8 +13,9 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
- * Many ready-to-send Kafka records in one outbox row: the ingest loop writes the SIEM copies of a whole batch
- * as one row, and the relay sends them without parsing or serialising anything again. Binary, length-prefixed:
+ * Many ready-to-send Kafka records in one outbox row ({@code outbox.records}), as versions before V4 of the schema
+ * wrote the SIEM copies of an ingest batch; the relay still sends rows of that kind left in the outbox when the
+ * service was upgraded (batches now name their records, see {@link SiemCopies}). Binary, length-prefixed:
  * {@code count, then per record: topic, key (nullable), headers (name, bytes), value (nullable bytes)}.
  */
 public final class OutboxBatch {

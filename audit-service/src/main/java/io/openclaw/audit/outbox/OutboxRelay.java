@@ -37,9 +37,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Publishes outbox rows (the SIEM copies of each ingest batch, see {@link SiemCopies}; alert state changes) and
- * deletes them once the broker acknowledged them. Rows are locked with {@code FOR UPDATE SKIP LOCKED}, so several instances can relay.
- * Delivery is at least once; every event has a stable id for consumers to dedupe on. The age of the oldest
- * row not yet acknowledged is the {@code openclaw.outbox.lag} gauge.
+ * deletes them once the broker acknowledged them. Rows are locked with {@code FOR UPDATE SKIP LOCKED}, so
+ * several instances can relay. Delivery is at least once; every event has a stable id for consumers to dedupe
+ * on. The age of the oldest row not yet acknowledged is the {@code openclaw.outbox.lag} gauge.
  */
 @ApplicationScoped
 public class OutboxRelay {

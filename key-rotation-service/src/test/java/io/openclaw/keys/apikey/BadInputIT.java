@@ -17,9 +17,11 @@ import io.openclaw.testing.RedisResource;
 import io.openclaw.testing.TestJwt;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.builder.ResponseSpecBuilder;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.ValidatableResponse;
+import io.restassured.specification.ResponseSpecification;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -46,34 +48,21 @@ class BadInputIT {
     @Test
     void aFieldNamedTwiceIsInvalidJsonNotAServerError() throws Exception {
         String account = Api.newAccount("Duplicates");
-        createRaw(account, "{\"name\":\"a\",\"name\":\"b\",\"scopes\":[\"data:read\"]}")
-                .statusCode(400)
-                .contentType("application/problem+json")
-                .body("code", equalTo("invalid_json"));
-        createRaw(account, "{\"name\":\"a\",\"scopes\":[\"data:read\"],\"rate_limit\":{\"requests\":1,\"requests\":2}}")
-                .statusCode(400)
-                .contentType("application/problem+json")
-                .body("code", equalTo("invalid_json"));
+        create(account, "{\"name\":\"a\",\"name\":\"b\",\"scopes\":[\"data:read\"]}")
+                .spec(problem("invalid_json"));
+        create(account, "{\"name\":\"a\",\"scopes\":[\"data:read\"],\"rate_limit\":{\"requests\":1,\"requests\":2}}")
+                .spec(problem("invalid_json"));
         // named again under an alias once the record is complete: Jackson's "no fallback setter" (was a 500)
-        createRaw(
+        create(
                         account,
                         "{\"name\":\"a\",\"scopes\":[\"data:read\"],"
                                 + "\"rate_limit\":{\"requests\":1,\"window_seconds\":60,\"limit\":2}}")
-                .statusCode(400)
-                .contentType("application/problem+json")
-                .body("code", equalTo("invalid_json"));
+                .spec(problem("invalid_json"));
         assertThat(keysOf(account)).isZero();
 
         String id = Api.newKey(account, "data:read").getString("id");
-        given().auth()
-                .oauth2(Api.manager(account))
-                .contentType(ContentType.JSON)
-                .body("{\"grace_seconds\":60,\"grace_seconds\":0}")
-                .post("/v1/keys/" + id + "/rotate")
-                .then()
-                .statusCode(400)
-                .contentType("application/problem+json")
-                .body("code", equalTo("invalid_json"));
+        send(Api.manager(account), "POST", "/v1/keys/" + id + "/rotate", "{\"grace_seconds\":60,\"grace_seconds\":0}")
+                .spec(problem("invalid_json"));
         assertThat(keysOf(account)).isEqualTo(1);
     }
 
@@ -86,65 +75,39 @@ class BadInputIT {
                 "{\"name\":\"a\",\"scopes\":[\"data:read\"],\"rotation_policy\":{\"every_days\":1.5}}",
                 "{\"name\":\"a\",\"scopes\":[\"data:read\"],\"rotation_policy\":{\"every_days\":\"30\"}}",
                 "{\"name\":1,\"scopes\":[\"data:read\"]}")) {
-            createRaw(account, body)
-                    .statusCode(400)
-                    .contentType("application/problem+json")
-                    .body("code", equalTo("invalid_type"));
+            create(account, body).spec(problem("invalid_type"));
         }
         assertThat(keysOf(account)).isZero();
 
         String id = Api.newKey(account, "data:read").getString("id");
-        given().auth()
-                .oauth2(Api.manager(account))
-                .contentType(ContentType.JSON)
-                .body("{\"enabled\":\"false\"}")
-                .patch("/v1/keys/" + id)
-                .then()
-                .statusCode(400)
-                .contentType("application/problem+json")
-                .body("code", equalTo("invalid_type"));
+        send(Api.manager(account), "PATCH", "/v1/keys/" + id, "{\"enabled\":\"false\"}")
+                .spec(problem("invalid_type"));
         given().auth()
                 .oauth2(Api.manager(account))
                 .get("/v1/keys/" + id)
                 .then()
                 .statusCode(200)
                 .body("status", equalTo("active"));
-        given().auth()
-                .oauth2(Api.manager(account))
-                .contentType(ContentType.JSON)
-                .body("{\"grace_seconds\":\"60\"}")
-                .post("/v1/keys/" + id + "/rotate")
-                .then()
-                .statusCode(400)
-                .contentType("application/problem+json")
-                .body("code", equalTo("invalid_type"));
+        send(Api.manager(account), "POST", "/v1/keys/" + id + "/rotate", "{\"grace_seconds\":\"60\"}")
+                .spec(problem("invalid_type"));
         assertThat(keysOf(account)).isEqualTo(1);
     }
 
     @Test
     void anExpiryBeyondTheYear9999IsRefused() throws Exception {
         String account = Api.newAccount("Far future");
-        createRaw(account, "{\"name\":\"a\",\"scopes\":[\"data:read\"],\"expires_at\":\"+999999999-12-31T23:59:59Z\"}")
-                .statusCode(400)
-                .contentType("application/problem+json")
-                .body("code", equalTo("invalid_expiry"))
+        create(account, "{\"name\":\"a\",\"scopes\":[\"data:read\"],\"expires_at\":\"+999999999-12-31T23:59:59Z\"}")
+                .spec(problem("invalid_expiry"))
                 .body("detail", containsString("expires_at"));
-        createRaw(account, "{\"name\":\"a\",\"scopes\":[\"data:read\"],\"expires_at\":\"+10000-01-01T00:00:00Z\"}")
+        create(account, "{\"name\":\"a\",\"scopes\":[\"data:read\"],\"expires_at\":\"+10000-01-01T00:00:00Z\"}")
                 .statusCode(400)
                 .body("code", equalTo("invalid_expiry"));
         assertThat(keysOf(account)).isZero();
 
         String id = Api.newKey(account, "data:read").getString("id");
-        given().auth()
-                .oauth2(Api.manager(account))
-                .contentType(ContentType.JSON)
-                .body("{\"expires_at\":\"+999999999-12-31T23:59:59Z\"}")
-                .patch("/v1/keys/" + id)
-                .then()
-                .statusCode(400)
-                .contentType("application/problem+json")
-                .body("code", equalTo("invalid_expiry"));
-        createRaw(account, "{\"name\":\"b\",\"scopes\":[\"data:read\"],\"expires_at\":\"9999-12-31T23:59:59Z\"}")
+        send(Api.manager(account), "PATCH", "/v1/keys/" + id, "{\"expires_at\":\"+999999999-12-31T23:59:59Z\"}")
+                .spec(problem("invalid_expiry"));
+        create(account, "{\"name\":\"b\",\"scopes\":[\"data:read\"],\"expires_at\":\"9999-12-31T23:59:59Z\"}")
                 .statusCode(201);
     }
 
@@ -164,9 +127,7 @@ class BadInputIT {
                 Map.of("nested", Map.of("deep", List.of("ok", "\u0000"))));
         for (Map<String, Object> metadata : bad) {
             create(account, Map.of("name", "a", "scopes", List.of("data:read"), "metadata", metadata))
-                    .statusCode(400)
-                    .contentType("application/problem+json")
-                    .body("code", equalTo("invalid_metadata"))
+                    .spec(problem("invalid_metadata"))
                     .body("detail", containsString("metadata"));
         }
         assertThat(keysOf(account)).isZero();
@@ -182,15 +143,8 @@ class BadInputIT {
                                 Map.of("team", "Zürich café ✓")))
                 .getString("id");
         for (Map<String, Object> metadata : bad) {
-            given().auth()
-                    .oauth2(Api.manager(account))
-                    .contentType(ContentType.JSON)
-                    .body(Map.of("metadata", metadata))
-                    .patch("/v1/keys/" + id)
-                    .then()
-                    .statusCode(400)
-                    .contentType("application/problem+json")
-                    .body("code", equalTo("invalid_metadata"));
+            send(Api.manager(account), "PATCH", "/v1/keys/" + id, Map.of("metadata", metadata))
+                    .spec(problem("invalid_metadata"));
         }
         given().auth()
                 .oauth2(Api.manager(account))
@@ -208,9 +162,7 @@ class BadInputIT {
                 .queryParam("account_id", "\u0000")
                 .get("/v1/keys")
                 .then()
-                .statusCode(400)
-                .contentType("application/problem+json")
-                .body("code", equalTo("invalid_account_id"));
+                .spec(problem("invalid_account_id"));
         given().auth()
                 .oauth2(Api.manager(account))
                 .queryParam("account_id", "acc_" + "x".repeat(100))
@@ -279,9 +231,7 @@ class BadInputIT {
                     .body(Map.of("name", "stray", "scopes", List.of("data:read"), "account_id", accountId))
                     .post("/v1/keys")
                     .then()
-                    .statusCode(400)
-                    .contentType("application/problem+json")
-                    .body("code", equalTo("invalid_account_id"));
+                    .spec(problem("invalid_account_id"));
         }
         assertThat(keysNamed("stray")).isZero();
     }
@@ -291,9 +241,7 @@ class BadInputIT {
         String account = Api.newAccount("Cidrs");
         for (String cidr : List.of("", " ", "\u0000", "\u00001.2.3.4", "1.2.3.4\u0000", "*")) {
             create(account, Map.of("name", "a", "scopes", List.of("data:read"), "allowed_cidrs", List.of(cidr)))
-                    .statusCode(400)
-                    .contentType("application/problem+json")
-                    .body("code", equalTo("invalid_allowlist"));
+                    .spec(problem("invalid_allowlist"));
         }
         assertThat(keysOf(account)).isZero();
         String id = Api.newKey(account, "data:read").getString("id");
@@ -318,18 +266,8 @@ class BadInputIT {
         String account = Api.newAccount("Look-alikes");
         for (String name : List.of("billing\u200B", "\uFEFFbilling", "bill\u200Eing", "bill\u061Cing")) {
             create(account, Map.of("name", name, "scopes", List.of("data:read")))
-                    .statusCode(400)
-                    .contentType("application/problem+json")
-                    .body("code", equalTo("invalid_name"));
-            given().auth()
-                    .oauth2(Api.admin())
-                    .contentType(ContentType.JSON)
-                    .body(Map.of("name", name))
-                    .post("/v1/accounts")
-                    .then()
-                    .statusCode(400)
-                    .contentType("application/problem+json")
-                    .body("code", equalTo("invalid_name"));
+                    .spec(problem("invalid_name"));
+            send(Api.admin(), "POST", "/v1/accounts", Map.of("name", name)).spec(problem("invalid_name"));
         }
         assertThat(keysOf(account)).isZero();
         Api.newKey(account, Map.of("name", "Zürich billing", "scopes", List.of("data:read")));
@@ -347,15 +285,8 @@ class BadInputIT {
                 List.of("alerts:manage"),
                 List.of("tokens:introspect"),
                 List.of("pairing:issue"))) {
-            given().auth()
-                    .oauth2(Api.admin())
-                    .contentType(ContentType.JSON)
-                    .body(Map.of("name", "Scopes " + scopes, "device_scopes", scopes))
-                    .post("/v1/accounts")
-                    .then()
-                    .statusCode(400)
-                    .contentType("application/problem+json")
-                    .body("code", equalTo("invalid_device_scopes"));
+            send(Api.admin(), "POST", "/v1/accounts", Map.of("name", "Scopes " + scopes, "device_scopes", scopes))
+                    .spec(problem("invalid_device_scopes"));
         }
         given().auth()
                 .oauth2(Api.admin())
@@ -378,9 +309,7 @@ class BadInputIT {
                     .body(Map.of("candidates", List.of("x"), "source", source))
                     .post("/v1/keys/leaks")
                     .then()
-                    .statusCode(400)
-                    .contentType("application/problem+json")
-                    .body("code", equalTo("invalid_source"));
+                    .spec(problem("invalid_source"));
         }
         given().auth()
                 .oauth2(token)
@@ -429,30 +358,30 @@ class BadInputIT {
         if (clientIp != null) {
             body.put("client_ip", clientIp);
         }
+        return send(Api.tokenService(), "POST", "/v1/keys/verify", body);
+    }
+
+    private static ValidatableResponse create(String account, Object body) {
+        return send(Api.manager(account), "POST", "/v1/keys", body);
+    }
+
+    /** A JSON request with the caller's token. */
+    private static ValidatableResponse send(String token, String method, String path, Object body) {
         return given().auth()
-                .oauth2(Api.tokenService())
+                .oauth2(token)
                 .contentType(ContentType.JSON)
                 .body(body)
-                .post("/v1/keys/verify")
+                .request(method, path)
                 .then();
     }
 
-    private static ValidatableResponse create(String account, Map<String, Object> body) {
-        return given().auth()
-                .oauth2(Api.manager(account))
-                .contentType(ContentType.JSON)
-                .body(body)
-                .post("/v1/keys")
-                .then();
-    }
-
-    private static ValidatableResponse createRaw(String account, String body) {
-        return given().auth()
-                .oauth2(Api.manager(account))
-                .contentType(ContentType.JSON)
-                .body(body)
-                .post("/v1/keys")
-                .then();
+    /** A 400 answered as problem details with this code. */
+    private static ResponseSpecification problem(String code) {
+        return new ResponseSpecBuilder()
+                .expectStatusCode(400)
+                .expectContentType("application/problem+json")
+                .expectBody("code", equalTo(code))
+                .build();
     }
 
     private long keysOf(String account) throws Exception {
